@@ -1,0 +1,349 @@
+"""The project file, novel2board.yaml: read, check everything, then build.
+
+Every problem in the file is collected (with its line number, and a "did you
+mean" for a misspelt key) and reported at once, so a user fixes the file in
+one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+CONFIG_NAME = "novel2board.yaml"
+
+# --------------------------------------------------------------- the schema
+# A key maps to a type, a nested schema (dict), or a one-item list holding
+# the schema of each element.  Types: str, int, float, bool, or a tuple of
+# allowed types.
+_MIDJOURNEY = {"version": (int, float, str), "sref": str, "sw": int,
+               "stylize": int, "chaos": int, "raw": bool, "ow": int,
+               "cw": int, "quality": (int, float), "extra": str}
+_SDXL = {"checkpoint": str, "steps": int, "cfg": (int, float),
+         "sampler": str, "scheduler": str, "lora": str}
+_VIDEO = {"tool": str, "negative": str}
+SCHEMA: dict[str, Any] = {
+    "project": str,
+    "author": str,
+    "style": {"look": str, "aspect_ratio": str, "negative": str,
+              "midjourney": _MIDJOURNEY, "sdxl": _SDXL, "flux": {"model": str},
+              "video": _VIDEO},
+    "characters": [{"name": str, "aliases": [str], "pronouns": str,
+                    "description": str, "reference": str, "costume": str,
+                    "lora": str, "seed": int}],
+    "locations": [{"name": str, "aliases": [str], "setting": str,
+                   "description": str}],
+    "planner": {"seconds_per_day": (int, float), "words_per_second": (int, float),
+                "line_pause_s": (int, float), "rules": str,
+                "max_clip_s": (int, float)},
+    "output": {"layout": str, "paper": str, "variants": int, "formats": [str]},
+}
+_REQUIRED_IN_LISTS = {"characters": ("name",), "locations": ("name",)}
+_SETTINGS = ("INT", "EXT", "INT/EXT")
+_PRONOUNS = {"she": "female", "he": "male", "they": "unknown"}
+
+
+# ------------------------------------------------------------ the results
+@dataclass(frozen=True)
+class CharacterBible:
+    name: str
+    aliases: tuple[str, ...] = ()
+    pronouns: str | None = None
+    description: str | None = None
+    reference: str | None = None
+    costume: str | None = None
+    lora: str | None = None
+    seed: int | None = None
+    line: int | None = None
+
+    @property
+    def gender(self) -> str:
+        first = (self.pronouns or "").split("/")[0].strip().lower()
+        return _PRONOUNS.get(first, "unknown")
+
+
+@dataclass(frozen=True)
+class LocationBible:
+    name: str
+    aliases: tuple[str, ...] = ()
+    setting: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Style:
+    look: str = ""
+    aspect_ratio: str = "16:9"
+    negative: str = ""
+    midjourney: dict = field(default_factory=lambda: _with_keys(_MIDJOURNEY, None), hash=False)
+    sdxl: dict = field(default_factory=lambda: _with_keys(_SDXL, None), hash=False)
+    flux: dict = field(default_factory=lambda: _with_keys({"model": str}, None), hash=False)
+    video: dict = field(default_factory=lambda: _with_keys(_VIDEO, None), hash=False)
+
+
+@dataclass(frozen=True)
+class PlannerSettings:
+    seconds_per_day: float = 45.0
+    words_per_second: float = 2.5
+    line_pause_s: float = 0.7
+    max_clip_s: float = 10.0
+    rules: Path | None = None
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    layout: str | None = None
+    paper: str | None = None
+    variants: int | None = None
+    formats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    project: str = ""
+    author: str = ""
+    style: Style = field(default_factory=Style)
+    characters: tuple[CharacterBible, ...] = ()
+    locations: tuple[LocationBible, ...] = ()
+    planner: PlannerSettings = field(default_factory=PlannerSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
+    path: Path | None = None        # the file it came from, if any
+    text: str = ""                  # its text, part of the cache key
+
+    @property
+    def root(self) -> Path:
+        """The project folder: where templates/ and images are looked up."""
+        return self.path.parent if self.path else Path.cwd()
+
+
+# ------------------------------------------------------------- validation
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _type_name(expected) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+    if isinstance(expected, tuple):
+        return " or ".join(names.get(t, t.__name__) for t in expected)
+    return names.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+def _construct(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _check(node: yaml.Node, schema: Any, where: str,
+           problems: list[tuple[int | None, str]]) -> None:
+    if isinstance(schema, dict):
+        if not isinstance(node, yaml.MappingNode):
+            problems.append((_line(node), f"{where or 'the file'} should be a mapping of keys"))
+            return
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            path = f"{where}.{key}" if where else key
+            if key in seen:
+                problems.append((_line(key_node), f"'{path}' is given twice"))
+            seen.add(key)
+            if key not in schema:
+                guess = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
+                hint = f"; did you mean '{guess[0]}'?" if guess else \
+                    f"; known keys here: {', '.join(sorted(schema))}"
+                problems.append((_line(key_node), f"unknown key '{path}'{hint}"))
+                continue
+            _check(value_node, schema[key], path, problems)
+        required = _REQUIRED_IN_LISTS.get(where.split("[")[0], ())
+        if "[" in where:
+            for key in required:
+                if key not in seen:
+                    problems.append((_line(node), f"{where} needs a '{key}'"))
+        return
+    if isinstance(schema, list):
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            return
+        if not isinstance(node, yaml.SequenceNode):
+            problems.append((_line(node), f"'{where}' should be a list"))
+            return
+        for i, item in enumerate(node.value):
+            _check(item, schema[0], f"{where}[{i}]", problems)
+        return
+    # a scalar
+    if not isinstance(node, yaml.ScalarNode):
+        problems.append((_line(node), f"'{where}' should be {_type_name(schema)}"))
+        return
+    value = _construct(node)
+    if value is None:
+        return
+    allowed = schema if isinstance(schema, tuple) else (schema,)
+    if float in allowed:
+        allowed = (*allowed, int)
+    if isinstance(value, bool):
+        ok = bool in allowed
+    elif isinstance(value, allowed):
+        ok = True
+    else:
+        # A number where text is expected is fine as text (`sref: 1234567`).
+        ok = allowed == (str,) and isinstance(value, (int, float))
+    if not ok:
+        problems.append((_line(node), f"'{where}' should be {_type_name(schema)}, "
+                                      f"not {value!r}"))
+
+
+def _semantic_checks(data: dict, root: yaml.Node,
+                     problems: list[tuple[int | None, str]]) -> None:
+    """What types cannot say: settings, aspect ratios, one alias per character."""
+    lines = _item_lines(root)
+    style = data.get("style") if isinstance(data.get("style"), dict) else {}
+    ratio = style.get("aspect_ratio")
+    if ratio is not None and parse_aspect_ratio(str(ratio)) is None:
+        problems.append((lines.get(("style", "aspect_ratio")),
+                         f"style.aspect_ratio '{ratio}' should look like 16:9 or 2.39:1"))
+    claimed: dict[str, str] = {}
+    characters = data.get("characters")
+    for i, character in enumerate(characters if isinstance(characters, list) else []):
+        if not isinstance(character, dict) or not character.get("name"):
+            continue
+        name = str(character["name"])
+        aliases = character.get("aliases")
+        aliases = aliases if isinstance(aliases, list) else []
+        for alias in [name, *[str(a) for a in aliases]]:
+            owner = claimed.get(alias.lower())
+            if owner and owner != name:
+                problems.append((lines.get(("characters", i)),
+                                 f"alias '{alias}' is claimed by both '{owner}' and "
+                                 f"'{name}'; give it to one of them"))
+            claimed.setdefault(alias.lower(), name)
+        pronouns = character.get("pronouns")
+        if pronouns and str(pronouns).split("/")[0].strip().lower() not in _PRONOUNS:
+            problems.append((lines.get(("characters", i)),
+                             f"characters[{i}].pronouns '{pronouns}' should start with "
+                             "she, he or they (she/her, he/him, they/them)"))
+    locations = data.get("locations")
+    for i, location in enumerate(locations if isinstance(locations, list) else []):
+        setting = location.get("setting") if isinstance(location, dict) else None
+        if setting is not None and str(setting).upper() not in _SETTINGS:
+            problems.append((lines.get(("locations", i)),
+                             f"locations[{i}].setting '{setting}' should be INT, EXT or INT/EXT"))
+
+
+def _item_lines(root: yaml.Node) -> dict[tuple, int]:
+    """Line numbers of style keys and of list items, for later messages."""
+    lines: dict[tuple, int] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key_node, value_node in root.value:
+        if isinstance(value_node, yaml.SequenceNode):
+            for i, item in enumerate(value_node.value):
+                lines[(key_node.value, i)] = _line(item)
+        elif isinstance(value_node, yaml.MappingNode):
+            for k, v in value_node.value:
+                lines[(key_node.value, k.value)] = _line(v)
+    return lines
+
+
+def parse_aspect_ratio(text: str) -> float | None:
+    try:
+        w, h = (float(part) for part in text.split(":"))
+    except ValueError:
+        return None
+    return w / h if w > 0 and h > 0 else None
+
+
+# ---------------------------------------------------------------- loading
+def load_config(path: Path | None, search_dir: Path | None = None) -> Config:
+    """The project file at `path`, or ./novel2board.yaml if present, or defaults."""
+    if path is None:
+        candidate = (search_dir or Path.cwd()) / CONFIG_NAME
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError([(None, "no such file; check --config")], path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([(None, f"cannot be read ({exc})")], path) from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        err = ConfigError([(mark.line + 1 if mark else None,
+                            f"is not valid YAML: {problem}")], path)
+        if mark:
+            err.column = mark.column + 1
+        raise err from None
+    if root is None:
+        return Config(path=path, text=text)
+    problems: list[tuple[int | None, str]] = []
+    _check(root, SCHEMA, "", problems)
+    data = _construct(root)
+    if isinstance(data, dict):
+        _semantic_checks(data, root, problems)
+    if problems:
+        raise ConfigError(problems, path)
+    return _build(data, path, text)
+
+
+def _with_keys(schema: dict, values) -> dict:
+    return {key: None for key in schema} | dict(values or {})
+
+
+def _strs(values) -> tuple[str, ...]:
+    return tuple(str(v) for v in values or ())
+
+
+def _build(data: dict, path: Path, text: str) -> Config:
+    style = data.get("style") or {}
+    planner = data.get("planner") or {}
+    output = data.get("output") or {}
+    lines = _item_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    rules = planner.get("rules")
+    return Config(
+        project=str(data.get("project") or ""),
+        author=str(data.get("author") or ""),
+        style=Style(look=str(style.get("look") or ""),
+                    aspect_ratio=str(style.get("aspect_ratio") or "16:9"),
+                    negative=str(style.get("negative") or ""),
+                    # Every known key present (None when unset), so templates
+                    # can test `mj.sref` under StrictUndefined.
+                    midjourney=_with_keys(_MIDJOURNEY, style.get("midjourney")),
+                    sdxl=_with_keys(_SDXL, style.get("sdxl")),
+                    flux=_with_keys({"model": str}, style.get("flux")),
+                    video=_with_keys(_VIDEO, style.get("video"))),
+        characters=tuple(
+            CharacterBible(name=str(c["name"]), aliases=_strs(c.get("aliases")),
+                           pronouns=c.get("pronouns"), description=c.get("description"),
+                           reference=c.get("reference"), costume=c.get("costume"),
+                           lora=c.get("lora"), seed=c.get("seed"),
+                           line=lines.get(("characters", i)))
+            for i, c in enumerate(data.get("characters") or [])),
+        locations=tuple(
+            LocationBible(name=str(loc["name"]), aliases=_strs(loc.get("aliases")),
+                          setting=(str(loc["setting"]).upper() if loc.get("setting") else None),
+                          description=loc.get("description"))
+            for loc in data.get("locations") or []),
+        planner=PlannerSettings(
+            seconds_per_day=float(planner.get("seconds_per_day", 45)),
+            words_per_second=float(planner.get("words_per_second", 2.5)),
+            line_pause_s=float(planner.get("line_pause_s", 0.7)),
+            max_clip_s=float(planner.get("max_clip_s", 10)),
+            rules=(path.parent / rules) if rules else None),
+        output=OutputSettings(layout=output.get("layout"), paper=output.get("paper"),
+                              variants=output.get("variants"),
+                              formats=_strs(output.get("formats"))),
+        path=path, text=text)

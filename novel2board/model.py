@@ -1,0 +1,226 @@
+"""The typed values handed from one pipeline stage to the next.
+
+read -> analyse -> scenes -> shots -> prompts -> render/write.  Every stage
+takes and returns frozen dataclasses from this module, so a stage can be
+tested on its own and nothing downstream depends on a dict's magic keys.
+
+All offsets (`start`, `end`) are Python string indices into the source
+file's text as `open(path, encoding="utf-8-sig").read()` returns it, also
+when that file holds several chapters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Gender = Literal["female", "male", "unknown"]
+Setting = Literal["INT", "EXT", "INT/EXT"]
+TimeOfDay = Literal[
+    "DAWN", "MORNING", "DAY", "AFTERNOON", "EVENING", "DUSK", "NIGHT",
+    "CONTINUOUS", "LATER",
+]
+
+
+# --------------------------------------------------------------------- read
+@dataclass(frozen=True)
+class Source:
+    """One input file, decoded."""
+
+    path: Path
+    text: str
+    sha256: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the chapter body; `text` is `source.text[start:end]`."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterText:
+    """A chapter as read from the source, before any language analysis."""
+
+    number: int
+    title: str
+    slug: str
+    start: int          # the chapter heading (or the file start)
+    end: int
+    paragraphs: tuple[Paragraph, ...]
+    # Offsets of explicit scene-break markers ("* * *", "#", "---", ...).
+    breaks: tuple[int, ...] = ()
+
+
+# ------------------------------------------------------------------ analyse
+@dataclass(frozen=True)
+class Character:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    gender: Gender
+    mentions: int
+    description: str | None = None
+    narrator: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text that refers to a character (name, alias or pronoun)."""
+
+    start: int
+    end: int
+    character: str      # character id
+    kind: Literal["name", "pronoun", "narrator"] = "name"
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    setting: Setting | None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class LocationMention:
+    start: int
+    end: int
+    location: str       # location id
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    start: int
+    end: int
+    text: str
+    paragraph: int                  # index into ChapterText.paragraphs
+    speaker: str | None = None      # character id
+    sieve: str | None = None        # which attribution rule decided
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the language analysis of one chapter found."""
+
+    characters: tuple[Character, ...]
+    mentions: tuple[Mention, ...]
+    locations: tuple[Location, ...]
+    location_mentions: tuple[LocationMention, ...]
+    quotes: tuple[Quote, ...]
+    language: str = "en"
+    warnings: tuple[str, ...] = ()
+
+
+# ------------------------------------------------------------------- scenes
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    number: int
+    heading: str
+    setting: Setting | None
+    location: str | None            # location id
+    time_of_day: TimeOfDay | None
+    characters: tuple[str, ...]     # character ids, in order of appearance
+    start: int
+    end: int
+    paragraphs: tuple[int, ...]     # paragraph indices
+    summary: str
+    # Why the scene starts here: "chapter-start", "break", "time-jump",
+    # "location-change" or "cast-change".
+    cause: str = "chapter-start"
+    transition_in: str = "CUT TO:"
+
+
+# -------------------------------------------------------------------- shots
+@dataclass(frozen=True)
+class DialogueLine:
+    quote: str                      # quote id
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Shot:
+    id: str
+    scene: str
+    number: int
+    size: str
+    framing: str
+    angle: str
+    movement: str
+    lens_mm: int
+    subjects: tuple[str, ...]
+    description: str
+    dialogue: tuple[DialogueLine, ...]
+    duration_s: float
+    start: int
+    end: int
+    rule: str
+    flags: tuple[str, ...] = ()
+    # Screen side per subject ("left"/"right"), kept across an exchange.
+    screen: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()     # suggestions attached to flags
+
+
+@dataclass(frozen=True)
+class Omitted:
+    start: int
+    end: int
+    reason: str
+
+
+# ------------------------------------------------------------------ prompts
+@dataclass(frozen=True)
+class SdxlPrompt:
+    prompt: str
+    negative: str
+
+
+@dataclass(frozen=True)
+class ShotPrompts:
+    """Prompt drafts for one shot, one entry per variant for each tool."""
+
+    midjourney: tuple[str, ...]
+    flux: tuple[str, ...]
+    sdxl: tuple[SdxlPrompt, ...]
+    video: tuple[str, ...]
+    kontext: tuple[str, ...] = ()
+    variant_names: tuple[str, ...] = ()
+    seeds: tuple[int, ...] = ()
+
+
+# -------------------------------------------------------------------- board
+@dataclass(frozen=True)
+class Totals:
+    runtime_s: float
+    scene_runtime_s: tuple[tuple[str, float], ...]
+    production_days: float
+    seconds_per_day: float
+
+
+@dataclass(frozen=True)
+class Board:
+    """Everything known about one chapter: what the writers serialise."""
+
+    source: Source
+    chapter: ChapterText
+    analysis: Analysis
+    scenes: tuple[Scene, ...]
+    shots: tuple[Shot, ...]
+    omitted: tuple[Omitted, ...]
+    prompts: dict[str, ShotPrompts] = field(hash=False, compare=False)
+    totals: Totals | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.chapter.slug

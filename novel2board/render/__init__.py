@@ -1,0 +1,53 @@
+"""Stage 6, render/write: every output of a board, rendered, then written.
+
+All of a chapter's outputs are rendered in memory first and written after,
+each atomically, so a template error never leaves a half-updated folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Config
+from ..model import Board
+from ..resources import builtin_templates_dir
+from .data import prompt_files, to_csv, to_json
+from .files import write_atomic
+from .fountain import to_fountain
+from .sheets import to_html, to_pdf
+
+
+def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
+    """Relative path -> content, for every format asked for."""
+    folder = Path(opts.out) / board.slug
+    outputs: dict[str, str | bytes] = {}
+    if "json" in opts.formats:
+        outputs["shots.json"] = to_json(board)
+    if "csv" in opts.formats:
+        outputs["shots.csv"] = to_csv(board)
+    if "prompts" in opts.formats:
+        for tool, text in prompt_files(board).items():
+            outputs[f"prompts/{tool}.txt"] = text
+    if "fountain" in opts.formats:
+        outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author, config.root)
+    if "html" in opts.formats or "pdf" in opts.formats:
+        html = to_html(board, config, opts.layout, opts.paper, folder / "images")
+        if "html" in opts.formats:
+            outputs["storyboard.html"] = html
+        if "pdf" in opts.formats:
+            roots = [folder / "images", builtin_templates_dir()]
+            if config.path:
+                roots.append(config.root / "templates")
+            outputs["storyboard.pdf"] = to_pdf(html, folder, roots, board, config)
+    return outputs
+
+
+def write_board(board: Board, config: Config, opts) -> list[Path]:
+    outputs = render_board(board, config, opts)
+    folder = Path(opts.out) / board.slug
+    written = []
+    for rel, content in outputs.items():
+        path = folder / rel
+        write_atomic(path, content)
+        written.append(path)
+    return written

@@ -1,0 +1,63 @@
+"""Where templates and rule files come from: the project first, then built-ins.
+
+A user overrides one file by putting a file of the same name in the
+project's templates/ folder; every other file still comes from the built-in
+set, so an override never has to copy the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError, Novel2BoardError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_templates_dir() -> Path:
+    """novel2board/templates in an installed wheel; ../templates in a checkout."""
+    for candidate in (_PACKAGE_DIR / "templates", _PACKAGE_DIR.parent / "templates"):
+        if (candidate / "rules.yaml").is_file():
+            return candidate
+    raise Novel2BoardError(  # pragma: no cover - a broken installation
+        "the built-in templates are missing from the installation",
+        path=_PACKAGE_DIR, hint="reinstall novel2board")
+
+
+def template_dirs(project_root: Path | None) -> list[Path]:
+    dirs = []
+    if project_root is not None and (project_root / "templates").is_dir():
+        dirs.append((project_root / "templates").resolve())
+    dirs.append(builtin_templates_dir())
+    return dirs
+
+
+def find_file(name: str, project_root: Path | None) -> Path:
+    for folder in template_dirs(project_root):
+        if (folder / name).is_file():
+            return folder / name
+    raise Novel2BoardError(f"no template or data file named {name}",
+                           path=builtin_templates_dir())
+
+
+def load_yaml_file(path: Path):
+    """A YAML data file, with file:line on a syntax error."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        err = ConfigError([(mark.line + 1 if mark else None,
+                            f"is not valid YAML: {exc.problem}")], path)
+        if mark:
+            err.column = mark.column + 1
+        raise err from None
+
+
+def load_data(name: str, project_root: Path | None):
+    """A YAML data file by name, from the project's templates/ or the built-ins."""
+    return load_yaml_file(find_file(name, project_root))
