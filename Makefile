@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine with Python 3.10+ and make:
+#   make board   create .venv, install, board chapters/ into out/
+#   make test    the same setup if needed, then the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: board test golden bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+board: $(STAMP)
+	$(BIN)/novel2board chapters/ --out out
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Refresh the golden files after an intended change; review the diff.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_novel.py ../shared/data/litbank/novels/1342_pride_and_prejudice.txt
+
+eval: $(STAMP)
+	$(BIN)/python bench/eval_litbank.py ../shared/data/litbank
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
