@@ -77,7 +77,7 @@ def find_locations(chapter: ChapterText, docs: list, config: Config):
                 names[key][ent.text] += 1
                 settings.setdefault(key, "EXT" if ent.label_ != "FAC" else None)
 
-    mentions = _longest_first(mentions)
+    mentions = _longest_first(mentions, set(bible))
     locations = []
     for key in sorted({k for _, _, k in mentions}):
         if key in bible:
@@ -91,8 +91,11 @@ def find_locations(chapter: ChapterText, docs: list, config: Config):
     return tuple(locations), tuple(LocationMention(s, e, k) for s, e, k in mentions)
 
 
-def _longest_first(mentions):
-    mentions = sorted(set(mentions), key=lambda m: (m[0], -(m[1] - m[0])))
+def _longest_first(mentions, bible_keys):
+    """Of overlapping mentions keep the longest; on a tie the bible's, then by
+    name, so the result never depends on set order (hash randomisation)."""
+    mentions = sorted(set(mentions), key=lambda m: (m[0], -(m[1] - m[0]),
+                                                    m[2] not in bible_keys, m[2]))
     kept = []
     for m in mentions:
         if kept and m[0] < kept[-1][1]:

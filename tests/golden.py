@@ -1,0 +1,47 @@
+"""Golden files: shots.json and the HTML handed to WeasyPrint, for one sample chapter.
+
+Refresh after an intended change with `make golden` (python -m tests.golden),
+then read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_DIR = ROOT / "tests" / "golden"
+CHAPTER = "chapters/chapter4.md"
+CONFIG = "novel2board.yaml"
+FILES = ("shots.json", "storyboard.html")
+
+
+def render_golden(out: Path) -> dict[str, str]:
+    """Board the golden chapter (json + html only) and return the files' text."""
+    from novel2board import build
+    cwd = os.getcwd()
+    os.chdir(ROOT)      # paths in shots.json are as given: keep them relative
+    try:
+        result = build([CHAPTER], out=out, config=CONFIG, formats=("json", "html"),
+                       variants=2)   # two variants keep the golden file readable
+    finally:
+        os.chdir(cwd)
+    folder = out / result.boards[0].slug
+    return {name: (folder / name).read_text(encoding="utf-8") for name in FILES}
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        files = render_golden(Path(tmp))
+    GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (GOLDEN_DIR / name).write_text(text, encoding="utf-8")
+        print(f"wrote {GOLDEN_DIR / name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
