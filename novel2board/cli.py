@@ -5,14 +5,18 @@
     novel2board cast PATH...          propose bible entries
 
 Exit status: 0 done; 1 a problem the user can fix, printed as one
-`error: ...` line; 2 wrong usage; 130 interrupted.
+`error: ...` line (a traceback only with -v); 2 wrong usage; 130
+interrupted by Ctrl-C (143 by SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
+import traceback
 from pathlib import Path
 
 from . import __version__
@@ -54,21 +58,34 @@ def _board_parser() -> argparse.ArgumentParser:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="count", default=0,
-                        help="only errors (no progress, no warnings with -qq)")
+                        help="no progress bar and no summary line; -qq: errors only")
     parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more detail; -v also shows tracebacks")
+                        help="more detail (-vv: debugging); -v also shows a traceback "
+                             "with an error")
     parser.add_argument("--version", action="version", version=f"novel2board {__version__}")
 
 
+class _LowerLevelFormatter(logging.Formatter):
+    """`warning: ...`, like the `error: ...` line and like compilers print."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return f"{record.levelname.lower()}: {text}"
+
+
 def _setup_logging(verbose: int, quiet: int) -> None:
-    level = logging.INFO if verbose == 1 else logging.DEBUG if verbose > 1 else \
-        logging.WARNING if quiet == 0 else logging.ERROR
+    if verbose:
+        level = logging.INFO if verbose == 1 else logging.DEBUG
+    else:
+        level = logging.WARNING if quiet < 2 else logging.ERROR
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"
-                                           if verbose else "%(levelname)s: %(message)s"))
+    handler.setFormatter(_LowerLevelFormatter("%(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Python warnings from libraries go through logging, below our own.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbose else logging.ERROR)
     # Third-party chatter (fontTools, WeasyPrint's CSS warnings) stays below ours.
     for noisy in ("fontTools", "weasyprint", "PIL"):
         logging.getLogger(noisy).setLevel(logging.ERROR if verbose < 2 else logging.INFO)
@@ -91,20 +108,81 @@ def _progress(enabled: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; every way it can end is one of the exit statuses above."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    verbose = sum(a.count("v") for a in argv if a.startswith("-") and not a.startswith("--")
-                  and set(a[1:]) <= {"v", "q"}) + argv.count("--verbose")
+    verbose = _wants_traceback(argv)
+    restore = _sigterm_as_interrupt()
     try:
+        _setup_logging(*_flag_counts(argv))     # the board command refines it
         return _dispatch(argv)
     except Novel2BoardError as exc:
+        return _fail(exc.render(), verbose)
+    except KeyboardInterrupt as exc:
         if verbose:
-            log.debug("traceback", exc_info=True)
-        print(f"error: {exc.render()}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted; finished outputs are whole, none half-written",
+            traceback.print_exc()
+        print("error: interrupted; boards already written are complete, the rest "
+              "keep their previous version, and no temporary file is left",
               file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)
+    except MemoryError:
+        return _fail("ran out of memory (give fewer or shorter chapters at once, or "
+                     "close other programs)", verbose)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc} (check the path and its "
+                     "permissions, and the free disk space)", verbose)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, traceback with -v
+        return _fail(f"novel2board failed unexpectedly ({type(exc).__name__}: {exc}); "
+                     "this is a bug: run again with -v to see the traceback, and "
+                     "report it with the chapter that caused it", verbose)
+    finally:
+        restore()
+
+
+def _fail(message: str, verbose: bool) -> int:
+    if verbose:
+        traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _wants_traceback(argv: list[str]) -> bool:
+    """-v anywhere before `--` (also -vv, -qv); --verbose."""
+    for arg in argv:
+        if arg == "--":
+            break
+        if arg == "--verbose" or (arg.startswith("-") and not arg.startswith("--")
+                                  and len(arg) > 1 and set(arg[1:]) <= {"v", "q"}
+                                  and "v" in arg):
+            return True
+    return False
+
+
+def _flag_counts(argv: list[str]) -> tuple[int, int]:
+    """(-v count, -q count) before argparse has run, for subcommands' logging."""
+    flags = [a for a in argv if a.startswith("-") and not a.startswith("--")
+             and len(a) > 1 and set(a[1:]) <= {"v", "q"}]
+    return (sum(a.count("v") for a in flags) + argv.count("--verbose"),
+            sum(a.count("q") for a in flags) + argv.count("--quiet"))
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, ended like Ctrl-C: outputs whole, temporary files removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _sigterm_as_interrupt():
+    """Make `kill` end a run as cleanly as Ctrl-C; returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _dispatch(argv: list[str]) -> int:

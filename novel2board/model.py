@@ -32,6 +32,8 @@ class Source:
     text: str
     sha256: str
     encoding: str = "utf-8"
+    # Warnings about the file itself (encoding, language), for shots.json.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .errors import Novel2BoardError
 from .model import Board, ChapterText, Source, Totals
 from .prompts import PromptDrafter
 from .read import find_chapter_files, read_source, split_chapters
+from .read.source import check_paragraph_lengths
 from .resources import load_data
 from .scenes import SceneCues, split_scenes
 from .shots import PlanContext, load_rules, plan_chapter
@@ -56,6 +57,7 @@ def read_chapters(paths: list[Path]) -> list[tuple[Source, ChapterText]]:
     for path in find_chapter_files(paths):
         source = read_source(path)
         found = split_chapters(source)
+        check_paragraph_lengths(source, found)
         if not found:
             raise Novel2BoardError("has no paragraphs of prose to board", path=path,
                                    hint="check the file is the chapter's text")
@@ -85,7 +87,8 @@ def board_chapter(source: Source, chapter: ChapterText, config: Config, nlp, rul
     totals = _totals(scenes, shots, config)
     return Board(source=source, chapter=chapter, analysis=analysis, scenes=scenes,
                  shots=shots, omitted=omitted, prompts=prompts, totals=totals,
-                 warnings=tuple(analysis.warnings) + tuple(drafter.warnings))
+                 warnings=tuple(source.notes) + tuple(analysis.warnings)
+                 + tuple(drafter.warnings))
 
 
 def _totals(scenes, shots, config: Config) -> Totals:
@@ -107,6 +110,7 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     any problem the user can fix.
     """
     from .render import write_board  # render pulls in Jinja and WeasyPrint lazily
+    from .render.files import check_writable
 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     cfg = load_config(Path(config) if config else None)
@@ -116,6 +120,7 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
                    variants=variants if variants is not None else (cfg.output.variants or 6))
     _check_options(opts, cfg)
     chapters = read_chapters(paths)
+    check_writable(opts.out)    # fail now, not after minutes of parsing
     nlp = load_nlp()
     rules = load_rules(cfg.root if cfg.path else None, cfg.planner.rules, nlp)
     cues = SceneCues.from_data(load_data("scenes.yaml", cfg.root if cfg.path else None) or {})

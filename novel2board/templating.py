@@ -2,19 +2,26 @@
 
 Project templates/ first, then the built-in ones (so one file can be
 overridden and the rest extended); StrictUndefined, so a misspelt variable
-is an error naming the template, not an empty string in a prompt; HTML
-autoescaped, so chapter text can never become markup.
+is an error naming the template, not an empty string in a prompt; HTML, SVG
+and XML templates autoescaped, so chapter text can never become markup.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from .errors import TemplateError
 from .resources import template_dirs
+
+# Templates are named `<name>.<kind>.j2`: the kind before `.j2` decides escaping.
+_MARKUP_KINDS = ("html", "htm", "svg", "xml")
+_FIX_HINT = "fix the template, or delete your override to use the built-in one"
 
 
 def _trim_period(text: str) -> str:
@@ -31,17 +38,40 @@ def _squash(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def css_string(text) -> str:
+    """Text made safe inside a double-quoted CSS string in a <style> element.
+
+    HTML escaping does not work there (a <style> element is raw text, so
+    `&lt;` would print as such); CSS hex escapes do, and they keep `"`, `\\`
+    and `</style>` from ending the string or the element.
+    """
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>&\'' or ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape HTML/SVG/XML templates, named either `x.html` or `x.html.j2`."""
+    if not name:
+        return False
+    stem = name[:-3] if name.endswith(".j2") else name
+    return stem.rsplit(".", 1)[-1].lower() in _MARKUP_KINDS
+
+
 @functools.lru_cache(maxsize=8)
 def environment(project_root: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml"],
-                                            default_for_string=False),
+        autoescape=_autoescape,
         keep_trailing_newline=False,
         trim_blocks=True, lstrip_blocks=True)
     env.filters.update(trim_period=_trim_period, capitalize_first=_capitalize_first,
-                       squash=_squash)
+                       squash=_squash, css_string=css_string)
     env.globals.update(dict=dict)
     return env
 
@@ -51,12 +81,9 @@ def get_template(project_root: Path | None, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}",
-                            path=exc.filename or name, line=exc.lineno,
-                            hint="fix the template, or delete your override to use "
-                                 "the built-in one") from None
-    except jinja2.TemplateNotFound:
-        raise TemplateError(f"template {name} not found", path=name) from None
+        raise _syntax_error(exc, name) from None
+    except jinja2.TemplateNotFound as exc:
+        raise _not_found(exc, name, project_root) from None
 
 
 def render(project_root: Path | None, name: str, what: str, **context) -> str:
@@ -64,28 +91,62 @@ def render(project_root: Path | None, name: str, what: str, **context) -> str:
     template = get_template(project_root, name)
     try:
         return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:       # in an included template
+        raise _syntax_error(exc, name) from None
+    except jinja2.TemplateNotFound as exc:          # an include that is missing
+        raise _not_found(exc, name, project_root) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{exc.message} (while rendering {what})",
-                            path=template.filename or name,
-                            line=_error_line(template),
-                            hint="check the variable name against docs/templates.md"
-                            ) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}",
-                            path=exc.filename or name, line=exc.lineno) from None
+        where = _failing_line(exc, template)
+        raise TemplateError(
+            f"{exc.message} (while rendering {what})", path=where.path, line=where.line,
+            hint="check the spelling against the variables the built-in template of "
+                 "the same name uses, or delete your override") from None
+    except Exception as exc:  # noqa: BLE001 - only errors raised by template code
+        where = _failing_line(exc, template)
+        if not where.in_template:
+            raise
+        raise TemplateError(f"{type(exc).__name__}: {exc} (while rendering {what})",
+                            path=where.path, line=where.line, hint=_FIX_HINT) from None
 
 
-def _error_line(template: jinja2.Template) -> int | None:
-    """The template line being rendered when the error was raised."""
-    import sys
-    import traceback
-    tb = sys.exc_info()[2]
-    line = None
+def _syntax_error(exc: jinja2.TemplateSyntaxError, name: str) -> TemplateError:
+    return TemplateError(f"template syntax error: {exc.message}",
+                         path=exc.filename or exc.name or name, line=exc.lineno,
+                         hint=_FIX_HINT)
+
+
+def _not_found(exc: jinja2.TemplateNotFound, name: str,
+               project_root: Path | None) -> TemplateError:
+    missing = exc.name or name
+    looked = ", ".join(str(d) for d in template_dirs(project_root))
+    return TemplateError(f"template {missing} not found (looked in {looked})",
+                         path=missing, hint="check the name in the {% include %} or "
+                                            "{% import %}, or restore the file")
+
+
+@dataclass(frozen=True)
+class _Where:
+    path: str
+    line: int | None
+    in_template: bool
+
+
+def _failing_line(exc: BaseException, template: jinja2.Template) -> _Where:
+    """The innermost template file and line being rendered when `exc` was raised.
+
+    An error may come from an included template or a macro file, so the
+    traceback is walked for the last frame that belongs to compiled
+    template code rather than assuming the top-level template.
+    """
+    found = _Where(template.filename or template.name or "<template>", None, False)
+    tb = exc.__traceback__ if exc.__traceback__ is not None else sys.exc_info()[2]
     for frame, lineno in traceback.walk_tb(tb):
-        if frame.f_code.co_filename == template.filename or \
-                frame.f_globals.get("__jinja_template__") is not None:
-            try:
-                line = template.get_corresponding_lineno(lineno)
-            except Exception:  # noqa: BLE001 - best effort only
-                pass
-    return line
+        owner = frame.f_globals.get("__jinja_template__")
+        if owner is None:
+            continue
+        try:
+            line = owner.get_corresponding_lineno(lineno)
+        except Exception:  # noqa: BLE001 - a line number is a nicety, not a need
+            line = None
+        found = _Where(owner.filename or owner.name or found.path, line, True)
+    return found

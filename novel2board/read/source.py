@@ -1,13 +1,23 @@
-"""Decode a chapter file into the text every offset refers to."""
+"""Decode a chapter file into the text every offset refers to.
+
+Users feed novel2board whatever their writing tools export, so this is the
+place that says, in one sentence, what a file is when it is not a chapter
+(a Word document, a PDF, a picture), and reads the text that is a chapter in
+the wrong encoding (Windows cp1252, latin-1, UTF-16) with a warning naming
+the encoding and how to convert it, instead of refusing.
+"""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Source
+from ..model import ChapterText, Source
 
 log = logging.getLogger(__name__)
 
@@ -15,11 +25,58 @@ CHAPTER_SUFFIXES = (".md", ".markdown", ".txt")
 
 # Share of control characters above which a file is taken for binary.
 _BINARY_SHARE = 0.05
+# spaCy refuses a text longer than its `max_length` (1,000,000 characters by
+# default); one paragraph that long means the file lost its paragraph breaks.
+MAX_PARAGRAPH_CHARS = 1_000_000
+# Below this many words the language guess is not worth making.
+_MIN_WORDS_FOR_LANGUAGE = 20
+# Share of words that are English function words ("the", "and", "she", ...)
+# below which a text is taken for another language.  English prose runs at
+# 0.4-0.55; German, French or Spanish prose at 0.02-0.15.
+_MIN_ENGLISH_SHARE = 0.22
+_LANGUAGE_SAMPLE_CHARS = 200_000
+
+# Formats a writing tool exports that are not plain text, by their first bytes.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (a Word .docx, OpenDocument .odt, Scrivener or "
+                    "Pages file)", "save or export it as plain text (.txt) or Markdown (.md)"),
+    (b"%PDF-", "a PDF", "export the chapter from your writing tool as plain text (.txt)"),
+    (b"{\\rtf", "an RTF document", "save it as plain text (.txt) from your word processor"),
+    (b"\xd0\xcf\x11\xe0", "an old Word .doc file", "save it as plain text (.txt)"),
+    (b"\x89PNG", "a PNG image", "give the chapter's text file instead"),
+    (b"\xff\xd8\xff", "a JPEG image", "give the chapter's text file instead"),
+    (b"GIF8", "a GIF image", "give the chapter's text file instead"),
+    (b"\x1f\x8b", "a gzip archive", "unpack it first"),
+)
+_UTF16_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def normalise_newlines(text: str) -> str:
     """Line endings as `open(..., encoding="utf-8-sig").read()` gives them."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ------------------------------------------------------------ what is it?
+def _known_format(data: bytes) -> tuple[str, str] | None:
+    for magic, what, todo in _SIGNATURES:
+        if data.startswith(magic):
+            return what, todo
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or '-be' when every other byte is NUL, as in UTF-16 ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    if odd_nuls > 0.7 and even_nuls < 0.1:
+        return "utf-16-le"
+    if even_nuls > 0.7 and odd_nuls < 0.1:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -30,56 +87,154 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and control / len(sample) > _BINARY_SHARE
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Text and the encoding it was read with.
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
 
-    UTF-8 is the contract; text exported from older Windows tools is often
-    cp1252, which we read with a warning rather than refusing the chapter.
+
+# --------------------------------------------------------------- decoding
+def _decode(data: bytes, path: Path) -> tuple[str, str, str | None]:
+    """Text, the encoding it was read with, and a warning when not UTF-8.
+
+    UTF-8 is the contract.  Text exported from older Windows tools is often
+    cp1252 and some tools write UTF-16; both are read with a warning rather
+    than refusing the chapter.  A UTF-8 file with a few broken bytes keeps
+    its UTF-8 (reading it all as cp1252 would garble every curly quote).
     """
+    for bom, codec in _UTF16_BOMS:
+        if data.startswith(bom):
+            return _decoded_with_note(data, codec, path, f"is {codec.upper()} text, not UTF-8")
+    if codec := _utf16_without_bom(data):
+        return _decoded_with_note(data, codec, path, "is UTF-16 text, not UTF-8")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return data.decode("utf-8-sig"), "utf-8", None
     except UnicodeDecodeError as exc:
-        utf8_error = exc
-    for fallback in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(fallback)
-        except UnicodeDecodeError:
-            continue
-        log.warning(
-            "%s is not UTF-8 (byte %d); read it as %s. Offsets in shots.json "
-            "refer to the text as decoded; convert the file with "
-            "`iconv -f %s -t utf-8` to silence this.",
-            path, utf8_error.start, fallback, fallback.upper())
-        return text, fallback
-    raise InputError("is not UTF-8 text", path=path,
-                     hint="convert it with `iconv -t utf-8`")  # pragma: no cover
+        first_bad = exc.start
+    lenient = data.decode("utf-8-sig", errors="replace")
+    bad = lenient.count("\ufffd") - data.count("\ufffd".encode())
+    good_multibyte = sum(1 for ch in lenient if ord(ch) > 127) - bad
+    line = _line_of(data, first_bad)
+    if good_multibyte > bad:
+        note = (f"{path}:{line}: is UTF-8 with {bad} broken byte(s); each is shown "
+                f"as \ufffd. Fix the text there, or re-export the file as UTF-8")
+        return lenient, "utf-8", note
+    codec = "cp1252" if _decodes(data, "cp1252") else "latin-1"
+    note = (f"{path}:{line}: is not UTF-8; read it as {codec}, which it seems to be. "
+            f"Convert it with `iconv -f {codec.upper()} -t UTF-8 {path.name} > "
+            f"{path.stem}-utf8{path.suffix}` (or save as UTF-8 from your editor) to "
+            "silence this; shots.json offsets refer to the decoded text")
+    return data.decode(codec), codec, note
 
 
-def read_source(path: Path) -> Source:
-    """Read one chapter file; refuse what cannot be a chapter."""
+def _decodes(data: bytes, codec: str) -> bool:
     try:
-        data = path.read_bytes()
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decoded_with_note(data: bytes, codec: str, path: Path,
+                       what: str) -> tuple[str, str, str]:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        raise InputError(f"{what}, and could not be decoded", path=path,
+                         hint="save it as UTF-8 from your editor") from None
+    text = text.lstrip("\ufeff")
+    note = (f"{path}: {what}; read it as {codec.upper()}. Convert it with `iconv -f "
+            f"{codec.upper()} -t UTF-8` (or save as UTF-8 from your editor) to silence "
+            "this; shots.json offsets refer to the decoded text")
+    return text, codec, note
+
+
+# ---------------------------------------------------------------- reading
+def read_source(path: Path) -> Source:
+    """Read one chapter file; refuse what cannot be a chapter, saying what it is."""
+    data = _read_bytes(path)
+    if known := _known_format(data):
+        what, todo = known
+        raise InputError(f"is {what}, not a plain-text chapter", path=path, hint=todo)
+    if _utf16_without_bom(data) is None and not data.startswith(
+            tuple(bom for bom, _ in _UTF16_BOMS)) and _looks_binary(data):
+        raise InputError("looks like a binary file, not a chapter", path=path,
+                         hint="give a .md or .txt file; export it from your "
+                              "writing tool as plain text")
+    text, encoding, note = _decode(data, path)
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise InputError("is empty" if not text else "holds only blank space", path=path,
+                         hint="write the chapter, or leave the file out")
+    notes = []
+    if note:
+        log.warning("%s", note)
+        notes.append(note)
+    if language := language_note(text, path):
+        log.warning("%s", language)
+        notes.append(language)
+    digest = hashlib.sha256(data).hexdigest()
+    source = Source(path=path, text=text, sha256=digest, encoding=encoding)
+    return replace(source, notes=tuple(notes)) if notes else source
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", path=path,
-                         hint="check the path") from None
+        raise InputError("no such file", path=path, hint="check the path") from None
     except IsADirectoryError:
         raise InputError("is a directory", path=path) from None
     except PermissionError:
         raise InputError("permission denied", path=path,
                          hint="make the file readable") from None
-    if _looks_binary(data):
-        raise InputError("looks like a binary file, not a chapter", path=path,
-                         hint="give a .md or .txt file; export it from your "
-                              "writing tool as plain text")
-    text, encoding = _decode(data, path)
-    text = normalise_newlines(text)
-    if not text.strip():
-        raise InputError("is empty", path=path,
-                         hint="write the chapter, or leave the file out")
-    digest = hashlib.sha256(data).hexdigest()
-    return Source(path=path, text=text, sha256=digest, encoding=encoding)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", path=path,
+                         hint="check the file") from None
 
 
+# --------------------------------------------------------------- language
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# Markup and URLs are not prose: tags, link targets, bare URLs.
+_NOT_PROSE = re.compile(r"<[^>\n]*>|\]\([^)\n]*\)|\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def english_share(text: str) -> tuple[float, int]:
+    """Share of words that are English stop words, and the number of words."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # a word list, not the model
+
+    prose = _NOT_PROSE.sub(" ", text[:_LANGUAGE_SAMPLE_CHARS])
+    words = _WORD.findall(prose.lower())
+    if not words:
+        return 0.0, 0
+    hits = sum(1 for w in words if w.replace("\u2019", "'") in STOP_WORDS)
+    return hits / len(words), len(words)
+
+
+def language_note(text: str, path: Path) -> str | None:
+    """A warning when the text does not look like English, else None."""
+    share, words = english_share(text)
+    if words < _MIN_WORDS_FOR_LANGUAGE or share >= _MIN_ENGLISH_SHARE:
+        return None
+    return (f"{path}: does not look like English ({share:.0%} English function words, "
+            "against 40-55% in English prose); novel2board's language analysis is "
+            "English-only, so it boards with reduced features: characters, speakers, "
+            "places and times of day may be missed or wrong")
+
+
+def check_paragraph_lengths(source: Source, chapters: tuple[ChapterText, ...]) -> None:
+    """Refuse a paragraph too long to parse: the file lost its paragraph breaks."""
+    for chapter in chapters:
+        for para in chapter.paragraphs:
+            if para.end - para.start > MAX_PARAGRAPH_CHARS:
+                line = source.text.count("\n", 0, para.start) + 1
+                raise InputError(
+                    f"one paragraph here is {para.end - para.start:,} characters long; "
+                    f"novel2board reads paragraphs of up to {MAX_PARAGRAPH_CHARS:,}",
+                    path=source.path, line=line,
+                    hint="the file seems to have lost its paragraph breaks: export it "
+                         "again with a blank line between paragraphs")
+
+
+# ------------------------------------------------------------------ files
 def find_chapter_files(paths: list[Path]) -> list[Path]:
     """Expand directories to the chapter files in them, in natural order."""
     files: list[Path] = []
@@ -99,11 +254,10 @@ def find_chapter_files(paths: list[Path]) -> list[Path]:
         else:
             raise InputError("no such file or directory", path=path,
                              hint="check the path")
-    return files
+    return list(dict.fromkeys(files))
 
 
 def natural_key(path: Path) -> list:
     """chapter2 before chapter10."""
-    import re
     return [int(part) if part.isdigit() else part.lower()
             for part in re.split(r"(\d+)", path.name)]

@@ -12,7 +12,7 @@ from ..config import Config
 from ..model import Board
 from ..resources import builtin_templates_dir
 from .data import prompt_files, to_csv, to_json
-from .files import write_atomic
+from .files import write_outputs
 from .fountain import to_fountain
 from .sheets import to_html, to_pdf
 
@@ -45,9 +45,4 @@ def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
 def write_board(board: Board, config: Config, opts) -> list[Path]:
     outputs = render_board(board, config, opts)
     folder = Path(opts.out) / board.slug
-    written = []
-    for rel, content in outputs.items():
-        path = folder / rel
-        write_atomic(path, content)
-        written.append(path)
-    return written
+    return write_outputs(folder, outputs)

@@ -1,7 +1,11 @@
 """WeasyPrint's URL fetcher, locked down: no network, no file outside the project.
 
 A chapter is untrusted text: even escaped, the HTML we hand WeasyPrint must
-never make it fetch `http://...` or read `file:///etc/passwd`.
+never make it fetch `http://...` or read `file:///etc/passwd`.  A user's own
+template could still name such a URL, so the fetcher itself refuses every
+scheme but `data:` and `file:`, and every file outside the allowed folders
+(the board's images/, the project's templates/, the built-in templates).
+Symbolic links are resolved first, so a link in images/ cannot lead out.
 """
 
 from __future__ import annotations
@@ -13,10 +17,38 @@ from urllib.parse import unquote, urlparse
 
 log = logging.getLogger(__name__)
 
+_LOCAL_HOSTS = ("", "localhost")
 
-def _inside(path: Path, roots: list[Path]) -> bool:
+
+class RefusedURL(ValueError):
+    """WeasyPrint catches ValueError and draws the page without the resource."""
+
+
+def is_inside(path: Path, roots: list[Path]) -> bool:
     resolved = path.resolve()
     return any(resolved == root or root in resolved.parents for root in roots)
+
+
+def check_url(url: str, roots: list[Path]) -> Path | None:
+    """The local file `url` names if it may be read; None for a data: URL.
+
+    Raises RefusedURL for everything else.
+    """
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme == "data":
+        return None
+    if scheme != "file":
+        raise RefusedURL(f"refused to fetch {url}: novel2board never uses the network")
+    if parsed.netloc.lower() not in _LOCAL_HOSTS:
+        raise RefusedURL(f"refused to fetch {url}: a file on another machine")
+    path = Path(unquote(parsed.path))
+    if not is_inside(path, roots):
+        raise RefusedURL(f"refused to read {path}: not inside the project's images/ "
+                         "or templates/")
+    if not path.is_file():
+        raise RefusedURL(f"cannot read {path}: no such file")
+    return path
 
 
 def safe_fetcher(allowed_roots: list[Path]):
@@ -26,21 +58,19 @@ def safe_fetcher(allowed_roots: list[Path]):
     roots = [r.resolve() for r in allowed_roots]
 
     class SafeFetcher(URLFetcher):
-        refused: list[str] = []
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
-            parsed = urlparse(url)
-            if parsed.scheme == "data":
+            try:
+                path = check_url(url, roots)
+            except RefusedURL as exc:
+                self.refused.append(url)
+                log.warning("%s", exc)
+                raise
+            if path is None:
                 return super().fetch(url, headers)
-            if parsed.scheme != "file":
-                self.refused.append(url)
-                log.warning("refused to fetch %s: novel2board never uses the network", url)
-                raise ValueError(f"network URL refused: {url}")
-            path = Path(unquote(parsed.path))
-            if not _inside(path, roots) or not path.is_file():
-                self.refused.append(url)
-                log.warning("refused to read %s: not a file inside the project", path)
-                raise ValueError(f"file outside the project refused: {path}")
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 

@@ -1,53 +1,172 @@
 """Writing outputs so that a failed or interrupted run loses nothing.
 
-Every file is written to a temporary file in the same folder, flushed, then
-renamed over the old one: a reader sees the old board or the new one, never
-half a file.  Nothing is ever written or deleted inside images/.
+A board's files are first written to temporary files beside their targets
+and flushed to disk; only when every one of them is written are they renamed
+over the old ones, with Ctrl-C held back for those few renames.  So a full
+disk, a permission error or an interrupt leaves the previous board whole and
+no temporary file behind.  Nothing is ever written or deleted inside images/.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import logging
 import os
+import re
+import signal
 import tempfile
-from pathlib import Path
+import threading
+from pathlib import Path, PurePosixPath
 
 from ..errors import EnvironmentProblem
 
+log = logging.getLogger(__name__)
+
 PROTECTED = "images"
+_TMP_SUFFIX = ".tmp"
+# The names mkstemp gives our temporary files: `.<target>.<8 random>.tmp`.
+_STALE_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+# Suffixes of the user's own files: an output never has one, so a path with
+# one is a bug or a hostile name and is refused rather than overwritten.
+_USER_SUFFIXES = (".yaml", ".yml", ".j2", ".md", ".markdown")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    if PROTECTED in path.parts[-2:-1]:
-        raise AssertionError(f"refusing to write inside images/: {path}")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    """Write one file: the old content or the new, never half of either."""
+    _refuse_protected(path)
+    write_all({path: data})
+
+
+def write_outputs(folder: Path, outputs: dict[str, str | bytes]) -> list[Path]:
+    """Write a board's outputs (relative path -> content) into `folder`, all or none."""
+    targets: dict[Path, str | bytes] = {}
+    for rel, content in outputs.items():
+        targets[folder / _checked_relative(rel, folder)] = content
+    for path in targets:
+        _refuse_protected(path, folder)
+    remove_stale_temps(folder)
+    write_all(targets)
+    return list(targets)
+
+
+def write_all(targets: dict[Path, str | bytes]) -> None:
+    """Stage every file to a temporary file, then rename them all in one go."""
+    staged: list[tuple[str, Path]] = []
+    current = next(iter(targets), Path("."))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        for current, data in targets.items():
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            staged.append((_stage(current, payload), current))
+        with _interrupts_held():
+            while staged:
+                tmp, current = staged[0]
+                os.replace(tmp, current)
+                staged.pop(0)
     except OSError as exc:
-        raise _problem(exc, path) from None
+        raise _problem(exc, current) from None
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any work if --out cannot take files (read-only, a file, ...)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=".novel2board-probe.", suffix=_TMP_SUFFIX)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise _problem(exc, out) from None
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Temporary files a killed run (kill -9, power cut) could not clean up."""
+    for sub in (folder, folder / "prompts"):
+        if not sub.is_dir():
+            continue
+        for entry in sub.iterdir():
+            if entry.is_file() and _STALE_TMP.match(entry.name):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    log.debug("removed a temporary file left by an earlier run: %s", entry)
+
+
+def _stage(path: Path, payload: bytes) -> str:
+    """The payload in a flushed temporary file beside `path`; its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
+    try:
+        _write_fully(fd, payload)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise _problem(exc, path) from None
         raise
+    os.close(fd)
+    return tmp
+
+
+def _write_fully(fd: int, payload: bytes) -> None:
+    """os.write until done: a short write is not an error, a full disk is."""
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Hold Ctrl-C (and SIGTERM) back while the renames run; deliver it after."""
+    can_block = (hasattr(signal, "pthread_sigmask")
+                 and threading.current_thread() is threading.main_thread())
+    if not can_block:
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _checked_relative(rel: str, folder: Path) -> PurePosixPath:
+    """An output's path inside its board folder; never `..`, absolute or images/."""
+    parts = PurePosixPath(rel.replace("\\", "/"))
+    if parts.is_absolute() or ".." in parts.parts or not parts.parts \
+            or parts.parts[0] == PROTECTED:
+        raise EnvironmentProblem(f"refusing to write '{rel}' outside the board folder",
+                                 path=folder, hint="this is a bug; please report it")
+    return parts
+
+
+def _refuse_protected(path: Path, folder: Path | None = None) -> None:
+    inside_images = (folder is not None and path.parent == folder / PROTECTED) or \
+        (folder is None and path.parent.name == PROTECTED)
+    if inside_images or path.suffix.lower() in _USER_SUFFIXES:
+        raise EnvironmentProblem("refusing to overwrite a file that is not an output "
+                                 "of novel2board", path=path,
+                                 hint="this is a bug; please report it")
 
 
 def _problem(exc: OSError, path: Path) -> EnvironmentProblem:
-    if exc.errno == errno.ENOSPC:
-        return EnvironmentProblem("the disk is full; the previous board is kept",
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return EnvironmentProblem("the disk is full; the previous board is kept as it was",
                                   path=path, hint="free some space and run again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return EnvironmentProblem("cannot write here (permission denied)", path=path,
-                                  hint="choose another folder with --out")
-    return EnvironmentProblem(f"cannot write: {exc.strerror}", path=path,
+        return EnvironmentProblem("cannot write here (permission denied or read-only)",
+                                  path=path, hint="choose another folder with --out, "
+                                                  "or make this one writable")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return EnvironmentProblem("a file is in the way where a folder should be",
+                                  path=path, hint="move that file, or choose another "
+                                                  "folder with --out")
+    if exc.errno == errno.ENAMETOOLONG:
+        return EnvironmentProblem("the path is too long for this file system", path=path,
+                                  hint="choose a shorter --out folder")
+    return EnvironmentProblem(f"cannot write: {exc.strerror or exc}", path=path,
                               hint="check the --out folder")
