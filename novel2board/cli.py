@@ -199,6 +199,7 @@ def _dispatch(argv: list[str]) -> int:
                    formats=parse_formats(args.format), layout=args.layout,
                    paper=args.paper, variants=args.variants,
                    progress=_progress(args.quiet == 0 and args.verbose == 0))
+    _check_bible(args.config, result.boards)
     for board in result.boards:
         t = board.totals
         log.info("%s: %d scenes, %d shots, %.0f s", board.slug, len(board.scenes),
@@ -209,6 +210,31 @@ def _dispatch(argv: list[str]) -> int:
               f"{sum(len(b.shots) for b in result.boards)} shots, "
               f"{total / 60:.1f} min of screen time, into {args.out}/", file=sys.stderr)
     return 0
+
+
+def _check_bible(config_path: Path | None, boards) -> None:
+    """Warn about bible entries that point nowhere: a typo costs a whole board.
+
+    A character no chapter mentions is most often a misspelt name or alias;
+    a `reference:` that is neither a URL nor a file in the project would go
+    into every prompt as a broken link.
+    """
+    from .config import load_config
+    from .read.slugs import id_slug
+    config = load_config(config_path)
+    if config.path is None:
+        return
+    found = {c.id for board in boards for c in board.analysis.characters if c.mentions}
+    for i, entry in enumerate(config.characters):
+        where = f"{config.path}:{entry.line}" if entry.line else str(config.path)
+        if id_slug(entry.name) not in found:
+            log.warning("%s: characters[%d] '%s' is not mentioned in any chapter boarded; "
+                        "check the spelling of its name and aliases", where, i, entry.name)
+        ref = entry.reference
+        if ref and "://" not in ref and not (config.root / ref).is_file():
+            log.warning("%s: characters[%d].reference '%s' is not a file in the project "
+                        "(%s); give an image URL or a path relative to %s", where, i, ref,
+                        config.root / ref, config.path.name)
 
 
 if __name__ == "__main__":  # pragma: no cover

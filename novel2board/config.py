@@ -8,6 +8,7 @@ one pass instead of one error per run.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,8 @@ def _line(node: yaml.Node) -> int:
 def _type_name(expected) -> str:
     names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
     if isinstance(expected, tuple):
+        if float in expected:      # "a number" already includes whole numbers
+            expected = tuple(t for t in expected if t is not int)
         return " or ".join(names.get(t, t.__name__) for t in expected)
     return names.get(expected, getattr(expected, "__name__", str(expected)))
 
@@ -138,8 +141,22 @@ def _construct(node: yaml.Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        # A tag the safe loader will not build (`!!python/object`, ...):
+        # report it as a problem in the file, never run or trace it.
+        raise _UnsafeTag(node, exc) from None
     finally:
         loader.dispose()
+
+
+class _UnsafeTag(Exception):
+    def __init__(self, node: yaml.Node, exc: yaml.constructor.ConstructorError):
+        mark = exc.problem_mark or node.start_mark
+        self.line = mark.line + 1
+        found = re.search(r"tag '([^']+)'", exc.problem or "")
+        tag = (found.group(1) if found else node.tag).replace("tag:yaml.org,2002:", "!!")
+        self.message = (f"uses the YAML tag '{tag}', which novel2board does not "
+                        "read; remove it and write the value as plain text")
 
 
 def _check(node: yaml.Node, schema: Any, where: str,
@@ -282,6 +299,11 @@ def parse_config(text: str, path: Path) -> Config:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            # "found unexpected end of stream" points at the end of the file;
+            # where the unclosed quote or bracket began is what the user needs.
+            problem = (f"{problem}, {exc.context} that starts at line "
+                       f"{exc.context_mark.line + 1}, column {exc.context_mark.column + 1}")
         err = ConfigError([(mark.line + 1 if mark else None,
                             f"is not valid YAML: {problem}")], path)
         if mark:
@@ -290,8 +312,11 @@ def parse_config(text: str, path: Path) -> Config:
     if root is None:
         return Config(path=path, text=text)
     problems: list[tuple[int | None, str]] = []
-    _check(root, SCHEMA, "", problems)
-    data = _construct(root)
+    try:
+        _check(root, SCHEMA, "", problems)
+        data = _construct(root)
+    except _UnsafeTag as exc:
+        raise ConfigError([(exc.line, exc.message)], path) from None
     if isinstance(data, dict):
         _semantic_checks(data, root, problems)
     if problems:

@@ -8,8 +8,10 @@ and XML templates autoescaped, so chapter text can never become markup.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import functools
-import sys
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,8 @@ from .resources import template_dirs
 
 # Templates are named `<name>.<kind>.j2`: the kind before `.j2` decides escaping.
 _MARKUP_KINDS = ("html", "htm", "svg", "xml")
+# The names Jinja gives the frames of compiled template code in a traceback.
+_TEMPLATE_FRAMES = ("top-level template code", "template")
 _FIX_HINT = "fix the template, or delete your override to use the built-in one"
 
 
@@ -98,7 +102,8 @@ def render(project_root: Path | None, name: str, what: str, **context) -> str:
     except jinja2.UndefinedError as exc:
         where = _failing_line(exc, template)
         raise TemplateError(
-            f"{exc.message} (while rendering {what})", path=where.path, line=where.line,
+            f"{_plain_undefined(exc.message or str(exc), context)} (while rendering {what})",
+            path=where.path, line=where.line,
             hint="check the spelling against the variables the built-in template of "
                  "the same name uses, or delete your override") from None
     except Exception as exc:  # noqa: BLE001 - only errors raised by template code
@@ -107,6 +112,34 @@ def render(project_root: Path | None, name: str, what: str, **context) -> str:
             raise
         raise TemplateError(f"{type(exc).__name__}: {exc} (while rendering {what})",
                             path=where.path, line=where.line, hint=_FIX_HINT) from None
+
+
+_NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'$")
+_UNDEFINED_NAME = re.compile(r"^'(\w+)' is undefined$")
+
+
+def _plain_undefined(message: str, context: dict) -> str:
+    """Jinja's message, without module paths, with a "did you mean" when one fits."""
+    if m := _NO_ATTRIBUTE.match(message):
+        cls, attr = m.groups()
+        fields = _fields_of(cls)
+        text = f"a {cls} has no '{attr}'"
+        guess = difflib.get_close_matches(attr, fields, n=1)
+        return f"{text}; did you mean '{guess[0]}'?" if guess else text
+    if m := _UNDEFINED_NAME.match(message):
+        name = m.group(1)
+        guess = difflib.get_close_matches(name, list(context), n=1)
+        text = f"undefined variable '{name}'"
+        return f"{text}; did you mean '{guess[0]}'?" if guess else text
+    return message
+
+
+def _fields_of(class_name: str) -> list[str]:
+    from . import model
+    cls = getattr(model, class_name, None)
+    if cls is None or not dataclasses.is_dataclass(cls):
+        return []
+    return [f.name for f in dataclasses.fields(cls)]
 
 
 def _syntax_error(exc: jinja2.TemplateSyntaxError, name: str) -> TemplateError:
@@ -134,19 +167,14 @@ class _Where:
 def _failing_line(exc: BaseException, template: jinja2.Template) -> _Where:
     """The innermost template file and line being rendered when `exc` was raised.
 
-    An error may come from an included template or a macro file, so the
-    traceback is walked for the last frame that belongs to compiled
-    template code rather than assuming the top-level template.
+    Jinja rewrites a rendering traceback so that template code shows as
+    frames named after the template file, at the template's own line; an
+    error may come from an included template or a macro file, so the last
+    such frame is the one to report, not the top-level template.
     """
     found = _Where(template.filename or template.name or "<template>", None, False)
-    tb = exc.__traceback__ if exc.__traceback__ is not None else sys.exc_info()[2]
-    for frame, lineno in traceback.walk_tb(tb):
-        owner = frame.f_globals.get("__jinja_template__")
-        if owner is None:
-            continue
-        try:
-            line = owner.get_corresponding_lineno(lineno)
-        except Exception:  # noqa: BLE001 - a line number is a nicety, not a need
-            line = None
-        found = _Where(owner.filename or owner.name or found.path, line, True)
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        code = frame.f_code
+        if code.co_name in _TEMPLATE_FRAMES or code.co_name.startswith("block "):
+            found = _Where(code.co_filename, lineno, True)
     return found
