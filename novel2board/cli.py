@@ -215,9 +215,10 @@ def _dispatch(argv: list[str]) -> int:
 def _check_bible(config_path: Path | None, boards) -> None:
     """Warn about bible entries that point nowhere: a typo costs a whole board.
 
-    A character no chapter mentions is most often a misspelt name or alias;
-    a `reference:` that is neither a URL nor a file in the project would go
-    into every prompt as a broken link.
+    A `reference:` that is neither a URL nor a file in the project would go
+    into every prompt as a broken link: a warning.  A character no boarded
+    chapter mentions may be a misspelt name, or simply someone from another
+    chapter: said with -v only.
     """
     from .config import load_config
     from .read.slugs import id_slug
@@ -228,7 +229,7 @@ def _check_bible(config_path: Path | None, boards) -> None:
     for i, entry in enumerate(config.characters):
         where = f"{config.path}:{entry.line}" if entry.line else str(config.path)
         if id_slug(entry.name) not in found:
-            log.warning("%s: characters[%d] '%s' is not mentioned in any chapter boarded; "
+            log.info("%s: characters[%d] '%s' is not mentioned in any chapter boarded; "
                         "check the spelling of its name and aliases", where, i, entry.name)
         ref = entry.reference
         if ref and "://" not in ref and not (config.root / ref).is_file():
