@@ -66,10 +66,17 @@ def _autoescape(name: str | None) -> bool:
     return stem.rsplit(".", 1)[-1].lower() in _MARKUP_KINDS
 
 
-@functools.lru_cache(maxsize=8)
 def environment(project_root: Path | None) -> jinja2.Environment:
+    """The environment for a project, as its templates/ folder is now."""
+    return _environment(tuple(template_dirs(project_root)))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    # Keyed on the folders, not the project: a templates/ folder created
+    # after a first run in the same process must still be seen.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         keep_trailing_newline=False,

@@ -18,7 +18,7 @@ from novel2board.model import ChapterText, Paragraph, Source
 from novel2board.read import split_chapters
 from novel2board.read.source import (MAX_PARAGRAPH_CHARS, check_paragraph_lengths,
                                      find_chapter_files, language_note, read_source)
-from novel2board.templating import css_string, environment, render
+from novel2board.templating import css_string, render
 
 ENGLISH = ("Mara opened the door and looked out at the harbour. The rain had stopped, "
            "and the boats were rocking in the dark water while the gulls slept on "
@@ -223,7 +223,7 @@ def project(tmp_path):
     """A project folder with a templates/ override folder."""
     (tmp_path / "templates" / "prompts").mkdir(parents=True)
     yield tmp_path
-    environment.cache_clear()
+    # environments are keyed on the template folders: nothing to reset
 
 
 def test_template_syntax_error_names_file_and_line(project):
