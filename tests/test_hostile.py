@@ -157,7 +157,7 @@ def test_hostile_titles_and_names_stay_inside_out(tmp_path, monkeypatch, capsys,
     monkeypatch.chdir(tmp_path)
     body = "\n\nMara walked to the harbour in the rain. The boats rocked.\n\n"
     manuscript = "".join(f"# Chapter {i}: {title}{body}" for i, title in enumerate(
-        ["../../../../tmp/escape", "/etc/passwd", "CON", "x" * 110, "..", "NUL.txt"], 1))
+        ["../../../../tmp/escape", "/etc/passwd", "CON", "x" * 90, "..", "NUL.txt"], 1))
     (tmp_path / "book.md").write_text(manuscript, encoding="utf-8")
     long_name = "y" * 200 + ".md"
     (tmp_path / long_name).write_text("Mara walked home in the rain." + body)
