@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import Novel2BoardError
+from .errors import Novel2BoardError, printable
 
 log = logging.getLogger("novel2board")
 
@@ -70,6 +70,8 @@ class _LowerLevelFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
+        if record.exc_info is None:     # a traceback (-v) keeps its lines
+            text = printable(text)
         return f"{record.levelname.lower()}: {text}"
 
 
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 def _fail(message: str, verbose: bool) -> int:
     if verbose:
         traceback.print_exc()
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {printable(message)}", file=sys.stderr)
     return 1
 
 

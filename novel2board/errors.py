@@ -7,7 +7,17 @@ Anything else is a bug and shows a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# C0 and C1 control characters but tab: in a file name or a line of hostile
+# text they could end the one error line or drive the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """One terminal-safe line: control characters shown as escapes."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class Novel2BoardError(Exception):

@@ -208,3 +208,15 @@ def test_failed_run_leaves_previous_board_whole(run, tmp_path):
 def test_check_writable_leaves_nothing_behind(tmp_path):
     check_writable(tmp_path / "out")
     assert (tmp_path / "out").is_dir() and not list((tmp_path / "out").iterdir())
+
+
+def test_outputs_get_ordinary_permissions_and_keep_changed_ones(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        write_outputs(tmp_path, {"shots.json": "a"})
+        assert (tmp_path / "shots.json").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "shots.json").chmod(0o640)
+        write_outputs(tmp_path, {"shots.json": "b"})
+        assert (tmp_path / "shots.json").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)

@@ -401,3 +401,10 @@ def test_ctrl_c_in_a_real_process_exits_130_and_leaves_no_temp_files(tmp_path):
     assert proc.returncode == 130, err
     assert_one_error_line(err, "interrupted")
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_hostile_file_name_cannot_split_the_error_line_or_drive_the_terminal(run, tmp_path):
+    status, _, err = run(tmp_path / "a\nb\x1b[2Jc.md")
+    assert status == 1
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert_one_error_line(err, "\\x1b[2J", "no such file")

@@ -316,3 +316,30 @@ def test_environment_errors_keep_previous_files(tmp_path):
     assert blocker.read_text() == "a file where a folder should be"
     assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
     assert os.listdir(tmp_path) == ["out"]
+
+
+def test_devices_and_pipes_are_refused_not_read_forever(tmp_path):
+    fifo = tmp_path / "chapter.md"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_source(fifo)
+    if Path("/dev/zero").exists():
+        with pytest.raises(InputError, match="not a regular file"):
+            read_source(Path("/dev/zero"))
+
+
+def test_a_file_too_big_to_be_a_manuscript_is_refused_before_reading(tmp_path, monkeypatch):
+    from novel2board.read import source as source_module
+    monkeypatch.setattr(source_module, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "huge.md"
+    path.write_text(ENGLISH * 20)
+    with pytest.raises(InputError, match="too big") as info:
+        read_source(path)
+    assert "split it" in info.value.render()
+
+
+def test_printable_keeps_one_line_and_the_terminal_safe():
+    from novel2board.errors import printable
+    text = printable("a\nb\x1b[31mred\u2028\tc")
+    assert "\n" not in text and "\x1b" not in text and "\u2028" not in text
+    assert "\\n" in text and "\\x1b" in text and "\t" in text

@@ -41,7 +41,7 @@ def elements(html: str) -> list[tuple[str, dict]]:
     return parser.tags
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def boarded(tmp_path_factory, nlp):
     """The hostile chapter boarded once, to every format (PDF included)."""
     import os

@@ -13,6 +13,7 @@ import codecs
 import hashlib
 import logging
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,6 +29,8 @@ _BINARY_SHARE = 0.05
 # spaCy refuses a text longer than its `max_length` (1,000,000 characters by
 # default); one paragraph that long means the file lost its paragraph breaks.
 MAX_PARAGRAPH_CHARS = 1_000_000
+# A long novel is 2-5 MB of text; a file 20 times that is not a manuscript.
+MAX_FILE_BYTES = 100_000_000
 # Below this many words the language guess is not worth making.
 _MIN_WORDS_FOR_LANGUAGE = 20
 # Share of words that are English function words ("the", "and", "she", ...)
@@ -177,7 +180,22 @@ def read_source(path: Path) -> Source:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; only a regular file of a chapter's size is read.
+
+    A device or a pipe given by mistake (`/dev/zero`, a FIFO) would never
+    end, and a multi-gigabyte file would fill the memory before any check.
+    """
     try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory", path=path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("is not a regular file (a device, pipe or socket)",
+                             path=path, hint="give a .md or .txt chapter file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(f"is {info.st_size / 1e6:,.0f} MB, too big for a chapter or "
+                             f"a manuscript (the limit is {MAX_FILE_BYTES / 1e6:,.0f} MB)",
+                             path=path, hint="split it into smaller files")
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path=path, hint="check the path") from None

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import signal
+import stat
 import tempfile
 import threading
 from pathlib import Path, PurePosixPath
@@ -99,6 +100,7 @@ def _stage(path: Path, payload: bytes) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
     try:
+        os.fchmod(fd, _mode_for(path))  # mkstemp's 0600 would make outputs private
         _write_fully(fd, payload)
         os.fsync(fd)
     except BaseException:
@@ -108,6 +110,16 @@ def _stage(path: Path, payload: bytes) -> str:
         raise
     os.close(fd)
     return tmp
+
+
+def _mode_for(path: Path) -> int:
+    """The old file's permissions, or what a plain `open(path, "w")` would give."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _write_fully(fd: int, payload: bytes) -> None:
