@@ -66,13 +66,22 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 class _LowerLevelFormatter(logging.Formatter):
-    """`warning: ...`, like the `error: ...` line and like compilers print."""
+    """`warning: ...`, like the `error: ...` line and like compilers print.
+
+    Only the one line the CLI prints when it stops says `error:`; a library's
+    ERROR record (WeasyPrint could not load a user's image) did not stop the
+    run, so it is a warning here, named after the library.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
         if record.exc_info is None:     # a traceback (-v) keeps its lines
             text = printable(text)
-        return f"{record.levelname.lower()}: {text}"
+        level = record.levelname.lower()
+        library = record.name.split(".")[0]
+        if library not in ("novel2board", "root") and record.levelno >= logging.WARNING:
+            level, text = "warning", f"{library}: {text}"
+        return f"{level}: {text}"
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:

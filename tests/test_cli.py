@@ -408,3 +408,15 @@ def test_hostile_file_name_cannot_split_the_error_line_or_drive_the_terminal(run
     assert status == 1
     assert err.count("\n") == 1 and "\x1b" not in err
     assert_one_error_line(err, "\\x1b[2J", "no such file")
+
+
+def test_a_broken_user_image_is_a_warning_not_an_error_line(run, tmp_path):
+    chapter(tmp_path)
+    images = tmp_path / "out" / "chapter1" / "images"
+    images.mkdir(parents=True)
+    (images / "1.1.1.png").write_bytes(b"not a picture")
+    status, _, err = run("chapter1.md", "--format", "pdf")
+    assert status == 0
+    assert "error:" not in err
+    assert "warning: weasyprint:" in err and "1.1.1.png" in err
+    assert (images / "1.1.1.png").read_bytes() == b"not a picture"

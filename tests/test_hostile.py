@@ -182,3 +182,18 @@ def test_project_name_in_the_config_is_escaped_too(tmp_path, monkeypatch, capsys
     capsys.readouterr()
     html = (tmp_path / "out" / "ch" / "storyboard.html").read_text()
     assert not [t for t, _ in elements(html) if t in ("script", "img")]
+
+
+def test_every_yaml_file_is_loaded_safely(tmp_path, monkeypatch, capsys, nlp):
+    """A project's own rule or layout file cannot run code either."""
+    monkeypatch.chdir(tmp_path)
+    marker = tmp_path / "pwned"
+    (tmp_path / "novel2board.yaml").write_text("project: X\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "layouts.yaml").write_text(
+        f"six-landscape: !!python/object/apply:os.system ['touch {marker}']\n")
+    (tmp_path / "ch.md").write_text("Mara walked to the harbour. The boats rocked.\n")
+    assert cli.main(["ch.md", "--format", "json"]) == 1
+    err = capsys.readouterr().err
+    assert "layouts.yaml:1" in err and "Traceback" not in err
+    assert not marker.exists()
