@@ -118,15 +118,22 @@ def test_ctrl_c_during_the_renames_waits_until_they_are_done(old_board, monkeypa
 
 
 def test_stale_temp_files_from_a_killed_run_are_removed(old_board):
-    stale = old_board / ".shots.json.ab12CD_9.tmp"
+    import subprocess
+    import sys
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = old_board / f".shots.json.{dead}.ab12CD_9.tmp"
     stale.write_text("half")
+    live = old_board / f".shots.csv.{os.getppid()}.ab12CD_9.tmp"   # a run going on now
+    live.write_text("being written")
     mine = old_board / "notes.tmp"                 # not one of ours: kept
     mine.write_text("the user's")
     (old_board / "images").mkdir()
-    theirs = old_board / "images" / ".x.png.ab12CD_9.tmp"
+    theirs = old_board / "images" / f".x.png.{dead}.ab12CD_9.tmp"
     theirs.write_text("never touched")
     remove_stale_temps(old_board)
-    assert not stale.exists() and mine.exists() and theirs.exists()
+    assert not stale.exists()
+    assert live.exists() and mine.exists() and theirs.exists()
 
 
 # ------------------------------------------------------------- images/

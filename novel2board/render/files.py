@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 
 PROTECTED = "images"
 _TMP_SUFFIX = ".tmp"
-# The names mkstemp gives our temporary files: `.<target>.<8 random>.tmp`.
-_STALE_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+# Our temporary files: `.<target>.<pid>.<8 random>.tmp`; the pid tells a
+# killed run's leftovers from the live files of a run going on in parallel.
+_OUR_TMP = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]{8}\.tmp$")
 # Suffixes of the user's own files: an output never has one, so a path with
 # one is a bug or a hostile name and is refused rather than overwritten.
 _USER_SUFFIXES = (".yaml", ".yml", ".j2", ".md", ".markdown")
@@ -89,16 +90,30 @@ def remove_stale_temps(folder: Path) -> None:
         if not sub.is_dir():
             continue
         for entry in sub.iterdir():
-            if entry.is_file() and _STALE_TMP.match(entry.name):
+            found = _OUR_TMP.match(entry.name)
+            if found and entry.is_file() and not _running(int(found.group(1))):
                 with contextlib.suppress(OSError):
                     entry.unlink()
                     log.debug("removed a temporary file left by an earlier run: %s", entry)
 
 
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # exists, but another user's: not ours to judge
+        return True
+    return True
+
+
 def _stage(path: Path, payload: bytes) -> str:
     """The payload in a flushed temporary file beside `path`; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                               suffix=_TMP_SUFFIX)
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp's 0600 would make outputs private
         _write_fully(fd, payload)
