@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Analysis, ChapterText, Scene
+from ..read.slugs import id_slug
 
 TIMES = ("DAWN", "MORNING", "DAY", "AFTERNOON", "EVENING", "DUSK", "NIGHT")
 _NEVER = re.compile(r"(?!x)x")
@@ -31,6 +32,10 @@ _TOWARDS = {"over", "across", "toward", "towards", "beyond", "past", "from", "ab
             "below", "behind", "outside"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
                 "that"}
+# Characters; longer "quotations" are narrated stories (Frankenstein's
+# creature tells five chapters inside quotation marks).
+_LONGEST_DIALOGUE = 600
+_CLOSING_QUOTES = {'"', "\u201d", "'", "\u2019", "\u00bb"}
 _PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;:!?\u2014]|\s-\s")
 
@@ -99,11 +104,16 @@ class _Chapter:
     def __init__(self, chapter: ChapterText, analysis: Analysis):
         self.chapter = chapter
         self.analysis = analysis
-        self.quotes = sorted((q.start, q.end) for q in analysis.quotes)
+        # Dialogue, that is: a "quotation" left open at the end of its
+        # paragraph, or a very long one, is a story told inside the story,
+        # and that is narration.
+        self.quotes = sorted((q.start, q.end) for q in analysis.quotes
+                             if q.end - q.start <= _LONGEST_DIALOGUE
+                             and q.text.rstrip()[-1:] in _CLOSING_QUOTES)
         self.quote_starts = [s for s, _ in self.quotes]
         # A place named in dialogue is not where the scene is; nor is a
         # "place" that is really a character's name.
-        people = {c.id for c in analysis.characters}
+        people = _people_names(analysis)
         self.places = [m for m in analysis.location_mentions
                        if not self.in_quote(m.start) and m.location not in people]
         self.place_starts = [m.start for m in self.places]
@@ -115,6 +125,10 @@ class _Chapter:
     def in_quote(self, pos: int) -> bool:
         i = bisect_right(self.quote_starts, pos) - 1
         return i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]
+
+    def opens_with_dialogue(self, para) -> bool:
+        lead = len(para.text) - len(para.text.lstrip("\"'\u201c\u2018 _*"))
+        return self.in_quote(para.start + lead) or (lead > 0 and self.in_quote(para.start))
 
     def places_in(self, start: int, end: int):
         return self.places[bisect_left(self.place_starts, start):
@@ -144,13 +158,23 @@ class _Chapter:
         return [tuple(c) for c in cast]
 
 
+def _people_names(analysis: Analysis) -> set[str]:
+    """Ids of locations that are really people ("Charlotte" taken for a town)."""
+    names = {c.id for c in analysis.characters}
+    for c in analysis.characters:
+        for name in (c.name, *c.aliases):
+            names.update(id_slug(part) for part in name.split() if part[:1].isupper())
+            names.add(id_slug(name))
+    return names
+
+
 def split_scenes(chapter: ChapterText, analysis: Analysis, cues: SceneCues) -> tuple[Scene, ...]:
     """The chapter's scenes, in text order, together covering every paragraph."""
     paragraphs = chapter.paragraphs
     if not paragraphs:
         return ()
     ctx = _Chapter(chapter, analysis)
-    bounds: list[tuple[int, str]] = [(0, "chapter-start")]
+    bounds: list[tuple[int, str, str | None]] = [(0, "chapter-start", None)]
     scene_time = _time_of_day(ctx, cues, paragraphs[0:2])
     scene_places = _named_places(ctx, paragraphs[0])
     for index in range(1, len(paragraphs)):
@@ -159,15 +183,15 @@ def split_scenes(chapter: ChapterText, analysis: Analysis, cues: SceneCues) -> t
         cause, time = _scene_change(ctx, cues, index, length, scene_time, scene_places,
                                     bounds[-1][0])
         if cause:
-            bounds.append((index, cause))
+            bounds.append((index, cause, time))
             scene_places = set()
             scene_time = time or _time_of_day(ctx, cues, paragraphs[index:index + 2])
         scene_places |= _named_places(ctx, para)
 
     scenes: list[Scene] = []
-    for n, (first, cause) in enumerate(bounds, start=1):
+    for n, (first, cause, time) in enumerate(bounds, start=1):
         last = bounds[n][0] - 1 if n < len(bounds) else len(paragraphs) - 1
-        scenes.append(_make_scene(ctx, cues, n, first, last, cause,
+        scenes.append(_make_scene(ctx, cues, n, first, last, cause, time,
                                   scenes[-1] if scenes else None))
     return tuple(scenes)
 
@@ -181,6 +205,8 @@ def _scene_change(ctx: _Chapter, cues: SceneCues, index: int, length: int,
     if any(paragraphs[index - 1].end <= b < para.start for b in ctx.chapter.breaks):
         return "break", None
     text = para.text
+    if ctx.opens_with_dialogue(para):
+        text = ""                   # "On the evening before," said he: not a cue
     if cues.time_jumps.match(text) and not cues.short_jumps.match(text):
         return "time-jump", _time_in(cues, _opening_clause(text))
     if (m := cues.time_anchors.match(text)) is not None:
@@ -247,14 +273,14 @@ def _cast_changes(ctx: _Chapter, cues: SceneCues, first: int, index: int) -> boo
 
 # ------------------------------------------------------------- the scenes
 def _make_scene(ctx: _Chapter, cues: SceneCues, number: int, first: int, last: int,
-                cause: str, previous: Scene | None) -> Scene:
+                cause: str, cue_time: str | None, previous: Scene | None) -> Scene:
     chapter = ctx.chapter
     paras = chapter.paragraphs[first:last + 1]
     start, end = paras[0].start, paras[-1].end
     location = _scene_location(ctx, cues, paras)
     loc = ctx.locations.get(location) if location else None
     setting = loc.setting if loc else None
-    time = _time_of_day(ctx, cues, paras[:2])
+    time = cue_time or _time_of_day(ctx, cues, paras[:2])
     if time is None and previous is not None:
         # Time has not moved on across a change of place or cast: the light
         # is the one of the scene before.  A jump to an unnamed time is LATER.
