@@ -444,7 +444,8 @@ def _make_chapter(source: Source, heading: _Block | None, part: _Block | None,
         if heading.kind == "md":
             title = heading.title
     while body and body[0].kind == "title" and not title:
-        title = _clean_title(_plain(body.pop(0).text))
+        block = body.pop(0)
+        title = block.title or _clean_title(_plain(block.text))
     if heading is not None and not title and body and _is_title_line(body[0].text):
         title = _clean_title(_plain(body.pop(0).text))
     paragraphs: list[Paragraph] = []

@@ -27,9 +27,11 @@ from ..read.slugs import id_slug
 TIMES = ("DAWN", "MORNING", "DAY", "AFTERNOON", "EVENING", "DUSK", "NIGHT")
 _NEVER = re.compile(r"(?!x)x")
 # Prepositions before a place that put the action in it, or only point at it.
-_IN_PLACE = {"in", "inside", "into", "at", "within", "on", "onto", "through", "to"}
+_IN_PLACE = {"in", "inside", "into", "at", "within", "through"}
 _TOWARDS = {"over", "across", "toward", "towards", "beyond", "past", "from", "above",
             "below", "behind", "outside"}
+_OTHER_PREPOSITIONS = {"to", "for", "with", "by", "near", "about", "around", "along", "up", "down",
+                       "under", "beside", "between", "among", "against", "like", "than"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
                 "that"}
 # Characters; longer "quotations" are narrated stories (Frankenstein's
@@ -37,6 +39,9 @@ _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "yo
 _LONGEST_DIALOGUE = 600
 _CLOSING_QUOTES = {'"', "\u201d", "'", "\u2019", "\u00bb"}
 _PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b", re.IGNORECASE)
+# "The canteen was ...", "the control room smelled ...": the place is the subject.
+_VERB_NEXT = re.compile(r"\s+(?:was|were|is|are|had|has|seemed|looked|stood|lay|smelled|smelt|"
+                        r"felt|sat|ran|held|hummed|filled|rose|fell)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;:!?\u2014]|\s-\s")
 
 
@@ -50,6 +55,8 @@ class SceneCues:
     time_hints: tuple[tuple[str, re.Pattern], ...]
     openers: re.Pattern
     relative_words: re.Pattern
+    interior_signs: re.Pattern = _NEVER
+    exterior_signs: re.Pattern = _NEVER
     location_min_paragraphs: int = 2
     cast_window: int = 6
     cast_min_mentions: int = 2
@@ -67,6 +74,8 @@ class SceneCues:
             openers=_opening([re.escape(o) for o in data.get("location_openers") or ["in"]],
                              tail=r"\s"),
             relative_words=_any_word(data.get("relative_place_words")),
+            interior_signs=_any_word(data.get("interior_signs")),
+            exterior_signs=_any_word(data.get("exterior_signs")),
             location_min_paragraphs=int(data.get("location_change_min_paragraphs", 2)),
             cast_window=int(data.get("cast_change_window_paragraphs", 6)),
             cast_min_mentions=int(data.get("cast_change_min_mentions", 2)),
@@ -296,6 +305,18 @@ def _make_scene(ctx: _Chapter, cues: SceneCues, number: int, first: int, last: i
                  ("DISSOLVE TO:" if cause == "time-jump" else "CUT TO:"))
 
 
+def _indoors(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
+    """INT or EXT when the scene's narration leans clearly one way."""
+    text = " ".join(ctx.narration(p) for p in paras[:12])
+    inside = len(cues.interior_signs.findall(text))
+    outside = len(cues.exterior_signs.findall(text))
+    if inside >= 2 and inside >= 1.5 * outside:
+        return "INT"
+    if outside >= 2 and outside >= 1.5 * inside:
+        return "EXT"
+    return None
+
+
 def _concrete(time: str | None) -> str | None:
     return time if time in TIMES else None
 
@@ -315,31 +336,43 @@ def _scene_location(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
     for i, para in enumerate(paras):
         for m in ctx.places_in(para.start, para.end):
             weight = (3.0 if i == 0 else 1.5 if i == 1 else 1.0)
-            weight *= _preposition_weight(para.text[:m.start - para.start])
+            weight *= _preposition_weight(para.text[:m.start - para.start],
+                                          para.text[m.end - para.start:])
             votes[m.location] += weight
             first_seen.setdefault(m.location, m.start)
     if not votes:
         return None
     if opening in votes:
         votes[opening] += 4.0
+    indoors = _indoors(ctx, cues, paras)
+    for key in votes:
+        loc = ctx.locations.get(key)
+        if indoors and loc is not None and loc.setting in ("INT", "EXT"):
+            # A scene of desks and doors is inside; of grass and sky, outside.
+            votes[key] *= 1.6 if loc.setting == indoors else 0.6
     for key in votes:
         if key in ctx.bible:
             votes[key] *= 1.5
     return max(votes, key=lambda k: (votes[k], -first_seen[k]))
 
 
-def _preposition_weight(before: str) -> float:
-    if not before.strip() or before.rstrip()[-1] in ",;:.!?\u2014":
-        return 1.5                  # the subject of its clause
+def _preposition_weight(before: str, after: str) -> float:
+    """How much a mention says the action is *there*, from the words around it."""
     words = re.findall(r"[\w']+", before[-40:].lower())
     while words and (words[-1] in _DETERMINERS or words[-1].endswith("'s")):
         words.pop()
-    if not words:
-        return 1.5                  # the subject of its sentence
-    if words[-1] in _IN_PLACE:
-        return 2.0
-    if words[-1] in _TOWARDS:
-        return 0.5
+    clause_start = not before.strip() or before.rstrip()[-1] in ",;:.!?\u2014"
+    if words and not clause_start:
+        if words[-1] in _IN_PLACE:
+            return 2.0              # "in the control room"
+        if words[-1] in _TOWARDS or words[-1] == "of":
+            return 0.5              # "across the plain", "the windows of the room"
+        if words[-1] in ("on", "onto"):
+            return 1.5
+        if words[-1] in _OTHER_PREPOSITIONS:
+            return 1.0
+    if clause_start or _VERB_NEXT.match(after):
+        return 1.5                  # the subject of its clause
     return 1.0
 
 
