@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from novel2board.analyse import parse_paragraphs
-from novel2board.analyse.places import PlaceLexicon, find_locations
+from novel2board.analyse.places import PlaceLexicon, find_locations, not_character_names
 from novel2board.config import CharacterBible, Config, LocationBible
 from novel2board.model import Source
 from novel2board.read import split_chapters
@@ -83,3 +83,13 @@ def test_lexicon_is_data_a_project_can_change(nlp):
     assert locs["observatory"].setting == "INT"
     default, _, _ = places(nlp, "She climbed to the observatory before dawn.")
     assert "observatory" not in default
+
+
+def test_names_that_never_become_characters(nlp):
+    config = Config(locations=(LocationBible(name="Vell", aliases=("the town",)),))
+    text = ("On Friday the steamer Sea Wren left Vell for the Ministry of War in London. "
+            "Mara Quist watched it from the quay with Jonas Brandt.")
+    (chapter,) = split_chapters(Source(path=Path("c.md"), text=text, sha256=""))
+    names = not_character_names(chapter, parse_paragraphs(chapter, nlp), config)
+    assert {"vell", "the town", "friday", "sea wren", "london"} <= names
+    assert "mara quist" not in names and "jonas brandt" not in names

@@ -25,7 +25,14 @@ from ..resources import find_file, load_yaml_file
 _PLACE_ENTITIES = ("FAC", "GPE", "LOC")
 # A place inside a simile ("like a man pushing a car") is not somewhere the
 # story is.
-_SIMILE_WORDS = {"like", "as"}
+_SIMILE_WORDS = {"like"}
+# Entity labels of names that are never characters.
+_NOT_PEOPLE_ENTITIES = ("FAC", "GPE", "LOC", "ORG", "PRODUCT", "NORP", "DATE", "TIME")
+# A ship's name follows one of these words: "the steamer Thunder Child".
+_SHIP_WORDS = re.compile(
+    r"\b(?:ship|steamer|steamship|ironclad|frigate|schooner|yacht|boat|vessel|liner|"
+    r"brig|barque|cutter|ketch|H\.?M\.?S\.?|S\.?S\.?|R\.?M\.?S\.?|U\.?S\.?S\.?)\s+"
+    r"[\"'\u201c\u2018]?(?:the\s+)?(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ def _people(docs: list, config: Config) -> set[str]:
 def _place_matcher(vocab, heads: frozenset[str]):
     from spacy.matcher import Matcher
     matcher = Matcher(vocab)
-    matcher.add("PLACE", [[{"LOWER": {"IN": sorted(heads)}, "POS": "NOUN"}]])
+    matcher.add("PLACE", [[{"LOWER": {"IN": sorted(heads)}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
     return matcher
 
 
@@ -234,3 +241,30 @@ def _merge_bare_heads(found: list[_Found], bible: dict, window: int) -> list[_Fo
         if not f.bare or f.bible:
             last[f.head] = f
     return found
+
+
+def not_character_names(chapter: ChapterText, docs: list, config: Config,
+                        lexicon: PlaceLexicon | None = None) -> frozenset[str]:
+    """Lower-cased names that must never become characters.
+
+    The location bible's names and aliases; days and months; names spaCy
+    tags as a place, organisation, nationality or date more often than as a
+    person in this chapter ("Vell", "the Ministry", "Friday"); and ships
+    ("the steamer Thunder Child", "HMS Thunder Child").  For the character
+    finder to call on its candidates.
+    """
+    lexicon = lexicon or load_lexicon(config)
+    names = set(lexicon.not_places)
+    for loc in config.locations:
+        names.update(a.lower() for a in (loc.name, *loc.aliases))
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for doc in docs:
+        for ent in doc.ents:
+            text = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.IGNORECASE).lower()
+            votes[text]["person" if ent.label_ == "PERSON" else
+                        "other" if ent.label_ in _NOT_PEOPLE_ENTITIES else "skip"] += 1
+    names.update(t for t, v in votes.items() if v["other"] > v["person"])
+    for para in chapter.paragraphs:
+        for m in _SHIP_WORDS.finditer(para.text.replace("\n", " ")):
+            names.add(m.group("name").lower())
+    return frozenset(n for n in names if n)
