@@ -1,85 +1,103 @@
 """Places: bible locations, place names, and "the control room" style phrases.
 
-A place phrase is a noun chunk whose head is a place noun ("room", "road",
-"canteen"); its head noun decides interior or exterior when the bible does
-not.  "the control room" and "the Array's control room" merge because they
-share the head and its compound ("control room").
+A place phrase is a noun whose head is a place noun ("room", "road",
+"canteen", from templates/places.yaml), found with spaCy's Matcher; its head
+noun decides interior or exterior when the bible does not.  "the control
+room" and "the Array's control room" merge because they share the head and
+its compound ("control room"); a bare "the room" later on is the last
+room-headed place named before it.  The project's location bible (names and
+aliases) always wins.  Names of people, days and months are never places.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..config import Config
 from ..model import ChapterText, Location, LocationMention
 from ..read.slugs import id_slug
+from ..resources import find_file, load_yaml_file
 
-INTERIOR = {
-    "room", "kitchen", "hall", "office", "corridor", "hallway", "bedroom",
-    "canteen", "lab", "laboratory", "library", "study", "cellar", "attic",
-    "bar", "pub", "inn", "tavern", "church", "chapel", "cabin", "cockpit",
-    "bridge", "quarters", "lobby", "parlour", "parlor", "drawing-room",
-    "apartment", "flat", "shop", "store", "restaurant", "cafe", "café",
-    "ward", "hospital", "station", "hangar", "garage", "barn", "tent", "car",
-    "train", "carriage", "basement", "stairwell", "elevator", "lift",
-    "workshop", "dormitory", "classroom", "theatre", "theater", "house",
-    "cottage", "castle", "palace", "prison", "cell", "bunker", "galley",
-}
-EXTERIOR = {
-    "road", "street", "field", "forest", "wood", "woods", "garden", "park",
-    "beach", "shore", "river", "lake", "sea", "hill", "mountain", "valley",
-    "plateau", "ridge", "yard", "courtyard", "square", "lane", "path", "track",
-    "bridge", "dock", "harbour", "harbor", "pier", "roof", "rooftop", "desert",
-    "meadow", "moor", "heath", "cliff", "coast", "town", "village", "city",
-    "market", "platform", "dish", "array", "plain", "camp", "trail",
-}
-_SKIP_HEADS = {"way", "place", "side", "end", "edge", "middle"}
+_PLACE_ENTITIES = ("FAC", "GPE", "LOC")
+# A place inside a simile ("like a man pushing a car") is not somewhere the
+# story is.
+_SIMILE_WORDS = {"like"}
+# Entity labels of names that are never characters.
+_NOT_PEOPLE_ENTITIES = ("FAC", "GPE", "LOC", "ORG", "PRODUCT", "NORP", "DATE", "TIME")
+# A ship's name follows one of these words: "the steamer Thunder Child".
+_SHIP_WORDS = re.compile(
+    r"\b(?:ship|steamer|steamship|ironclad|frigate|schooner|yacht|boat|vessel|liner|"
+    r"brig|barque|cutter|ketch|H\.?M\.?S\.?|S\.?S\.?|R\.?M\.?S\.?|U\.?S\.?S\.?)\s+"
+    r"[\"'\u201c\u2018]?(?:the\s+)?(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
 
 
-def find_locations(chapter: ChapterText, docs: list, config: Config):
+@dataclass(frozen=True)
+class PlaceLexicon:
+    interior: frozenset[str]
+    exterior: frozenset[str]
+    either: frozenset[str]
+    not_places: frozenset[str]
+    merge_window: int = 4000
+
+    @classmethod
+    def from_data(cls, data: dict) -> "PlaceLexicon":
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in data.get(key) or ())
+        return cls(interior=words("interior"), exterior=words("exterior"),
+                   either=words("either"), not_places=words("not_places"),
+                   merge_window=int(data.get("merge_window_chars", 4000)))
+
+    @property
+    def heads(self) -> frozenset[str]:
+        return self.interior | self.exterior | self.either
+
+    def setting(self, head: str) -> str | None:
+        if head in self.interior:
+            return "INT"
+        if head in self.exterior:
+            return "EXT"
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _lexicon_from(path: Path) -> PlaceLexicon:
+    return PlaceLexicon.from_data(load_yaml_file(path) or {})
+
+
+def load_lexicon(config: Config) -> PlaceLexicon:
+    """templates/places.yaml from the project, else the built-in one."""
+    return _lexicon_from(find_file("places.yaml", config.root if config.path else None))
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    key: str
+    head: str
+    bare: bool          # "the room": a head noun with nothing to tell it apart
+    bible: bool = False
+
+
+def find_locations(chapter: ChapterText, docs: list, config: Config,
+                   lexicon: PlaceLexicon | None = None):
     """Locations of this chapter and where each is mentioned."""
-    mentions: list[tuple[int, int, str]] = []          # start, end, key
+    lexicon = lexicon or load_lexicon(config)
     names: dict[str, Counter] = defaultdict(Counter)
     settings: dict[str, str | None] = {}
-    bible = {}
-    for loc in config.locations:
-        key = id_slug(loc.name)
-        bible[key] = loc
-        settings[key] = loc.setting
-        for alias in sorted({loc.name, *loc.aliases}, key=len, reverse=True):
-            pattern = re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", re.IGNORECASE)
-            for para in chapter.paragraphs:
-                for m in pattern.finditer(para.text):
-                    mentions.append((para.start + m.start(), para.start + m.end(), key))
-                    names[key][loc.name] += 1
-
+    bible = {id_slug(loc.name): loc for loc in config.locations}
+    found = _bible_mentions(chapter, config, names)
+    people = _people(docs, config)
     for para, doc in zip(chapter.paragraphs, docs):
-        for chunk in doc.noun_chunks:
-            head = chunk.root.lemma_.lower()
-            if head in _SKIP_HEADS or chunk.root.pos_ != "NOUN":
-                continue
-            if head not in INTERIOR and head not in EXTERIOR:
-                continue
-            compounds = [t.lower_ for t in chunk.root.children
-                         if t.dep_ == "compound" and t.i < chunk.root.i]
-            label = " ".join(compounds + [chunk.root.lower_])
-            key = id_slug(label)
-            mentions.append((para.start + chunk.start_char, para.start + chunk.end_char, key))
-            names[key][label] += 1
-            settings.setdefault(key, "INT" if head in INTERIOR and head not in EXTERIOR
-                                else "EXT" if head in EXTERIOR and head not in INTERIOR
-                                else None)
-        for ent in doc.ents:
-            if ent.label_ in ("FAC", "GPE", "LOC"):
-                key = id_slug(ent.text)
-                mentions.append((para.start + ent.start_char, para.start + ent.end_char, key))
-                names[key][ent.text] += 1
-                settings.setdefault(key, "EXT" if ent.label_ != "FAC" else None)
-
-    mentions = _longest_first(mentions, set(bible))
+        found += _place_phrases(para.start, doc, lexicon, people, names, settings)
+        found += _place_entities(para.start, doc, lexicon, people, names, settings)
+    kept = _merge_bare_heads(_longest_first(found), bible, lexicon.merge_window)
     locations = []
-    for key in sorted({k for _, _, k in mentions}):
+    for key in sorted({f.key for f in kept}):
         if key in bible:
             loc = bible[key]
             locations.append(Location(key, loc.name, tuple(loc.aliases), loc.setting,
@@ -88,17 +106,165 @@ def find_locations(chapter: ChapterText, docs: list, config: Config):
             name = names[key].most_common(1)[0][0]
             aliases = tuple(sorted(a for a in names[key] if a != name))
             locations.append(Location(key, name, aliases, settings.get(key)))
-    return tuple(locations), tuple(LocationMention(s, e, k) for s, e, k in mentions)
+    mentions = tuple(LocationMention(f.start, f.end, f.key) for f in kept)
+    return tuple(locations), mentions
 
 
-def _longest_first(mentions, bible_keys):
-    """Of overlapping mentions keep the longest; on a tie the bible's, then by
-    name, so the result never depends on set order (hash randomisation)."""
-    mentions = sorted(set(mentions), key=lambda m: (m[0], -(m[1] - m[0]),
-                                                    m[2] not in bible_keys, m[2]))
-    kept = []
-    for m in mentions:
-        if kept and m[0] < kept[-1][1]:
+def _bible_mentions(chapter: ChapterText, config: Config, names) -> list[_Found]:
+    """Every name and alias of the location bible, found verbatim (any case)."""
+    alias_key: dict[str, str] = {}
+    for loc in config.locations:
+        for alias in (loc.name, *loc.aliases):
+            if alias.strip():
+                alias_key.setdefault(alias.lower(), id_slug(loc.name))
+    if not alias_key:
+        return []
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+        re.escape(a) for a in sorted(alias_key, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE)
+    heads = {id_slug(loc.name): loc.name.split()[-1].lower() for loc in config.locations}
+    by_key = {id_slug(loc.name): loc.name for loc in config.locations}
+    found = []
+    for para in chapter.paragraphs:
+        for m in pattern.finditer(para.text.replace("\n", " ")):
+            key = alias_key[m.group(0).lower()]
+            found.append(_Found(para.start + m.start(), para.start + m.end(), key,
+                                heads[key], bare=False, bible=True))
+            names[key][by_key[key]] += 1
+    return found
+
+
+def _people(docs: list, config: Config) -> set[str]:
+    """Lower-cased names of people: the character bible and PERSON entities."""
+    people = set()
+    for entry in config.characters:
+        for name in (entry.name, *entry.aliases):
+            people.add(name.lower())
+            people.update(part.lower() for part in name.split() if part[:1].isupper())
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                people.add(ent.text.lower())
+                people.update(tok.lower_ for tok in ent if tok.pos_ == "PROPN")
+    return people
+
+
+@functools.lru_cache(maxsize=8)
+def _place_matcher(vocab, heads: frozenset[str]):
+    from spacy.matcher import Matcher
+    matcher = Matcher(vocab)
+    matcher.add("PLACE", [[{"LOWER": {"IN": sorted(heads)}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
+    return matcher
+
+
+def _place_phrases(offset: int, doc, lexicon: PlaceLexicon, people, names,
+                   settings) -> list[_Found]:
+    """"the control room", "Edda's house", "the long dark room"."""
+    found = []
+    for _, start, _end in _place_matcher(doc.vocab, lexicon.heads)(doc):
+        head = doc[start]
+        if head.ent_type_ == "PERSON" or head.dep_ == "compound" or _in_simile(head):
+            continue                # "church bells", "the train service": not places
+        label, left = _place_label(head, people)
+        key = id_slug(label)
+        found.append(_Found(offset + doc[left].idx, offset + head.idx + len(head.text),
+                            key, head.lower_, bare=label == head.lower_))
+        names[key][label] += 1
+        settings.setdefault(key, lexicon.setting(head.lower_))
+    return found
+
+
+def _place_label(head, people) -> tuple[str, int]:
+    """The words that name the place, and where they start (adjectives and
+    articles are left out: "the long dark room" is mentioned as "room")."""
+    compounds = []
+    for child in reversed(list(head.lefts)):
+        if child.dep_ == "compound" and child.i == (compounds[0].i if compounds else head.i) - 1:
+            compounds.insert(0, child)
+    owner = next((c for c in head.lefts if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+    words = [t.lower_ for t in compounds] + [head.lower_]
+    left = compounds[0].i if compounds else head.i
+    if owner is not None and not compounds and owner.lower_ in people:
+        words.insert(0, f"{owner.text}'s")            # "Edda's house"
+        left = owner.i
+    return " ".join(words), left
+
+
+def _in_simile(token) -> bool:
+    return any(a.lower_ in _SIMILE_WORDS and a.dep_ == "prep" for a in token.ancestors)
+
+
+def _place_entities(offset: int, doc, lexicon: PlaceLexicon, people, names,
+                    settings) -> list[_Found]:
+    """Named places: "Vell", "Horsell Common", "the Chobham Road"."""
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in _PLACE_ENTITIES:
             continue
-        kept.append(m)
+        text = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE).strip()
+        low = text.lower()
+        if (not text or low in lexicon.not_places or low in people
+                or low.split()[0] in people or not any(c.isupper() for c in text)):
+            continue
+        key = id_slug(text)
+        found.append(_Found(offset + ent.start_char, offset + ent.end_char, key,
+                            low.split()[-1], bare=False))
+        names[key][text] += 1
+        head = low.split()[-1]
+        settings.setdefault(key, lexicon.setting(head) if head in lexicon.heads
+                            else ("EXT" if ent.label_ != "FAC" else None))
+    return found
+
+
+def _longest_first(found: list[_Found]) -> list[_Found]:
+    """Of overlapping mentions keep the bible's, else the longest."""
+    ordered = sorted(found, key=lambda f: (f.start, not f.bible, -(f.end - f.start)))
+    kept: list[_Found] = []
+    for f in ordered:
+        if kept and f.start < kept[-1].end:
+            if f.bible and not kept[-1].bible and f.end > kept[-1].end:
+                kept[-1] = f
+            continue
+        kept.append(f)
     return kept
+
+
+def _merge_bare_heads(found: list[_Found], bible: dict, window: int) -> list[_Found]:
+    """A bare "the room" is the last named place with that head noun."""
+    last: dict[str, _Found] = {}
+    for f in found:
+        if f.bare and not f.bible:
+            before = last.get(f.head)
+            if before is not None and f.start - before.end <= window:
+                f.key = before.key
+                continue
+        if not f.bare or f.bible:
+            last[f.head] = f
+    return found
+
+
+def not_character_names(chapter: ChapterText, docs: list, config: Config,
+                        lexicon: PlaceLexicon | None = None) -> frozenset[str]:
+    """Lower-cased names that must never become characters.
+
+    The location bible's names and aliases; days and months; names spaCy
+    tags as a place, organisation, nationality or date more often than as a
+    person in this chapter ("Vell", "the Ministry", "Friday"); and ships
+    ("the steamer Thunder Child", "HMS Thunder Child").  For the character
+    finder to call on its candidates.
+    """
+    lexicon = lexicon or load_lexicon(config)
+    names = set(lexicon.not_places)
+    for loc in config.locations:
+        names.update(a.lower() for a in (loc.name, *loc.aliases))
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for doc in docs:
+        for ent in doc.ents:
+            text = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.IGNORECASE).lower()
+            votes[text]["person" if ent.label_ == "PERSON" else
+                        "other" if ent.label_ in _NOT_PEOPLE_ENTITIES else "skip"] += 1
+    names.update(t for t, v in votes.items() if v["other"] > v["person"])
+    for para in chapter.paragraphs:
+        for m in _SHIP_WORDS.finditer(para.text.replace("\n", " ")):
+            names.add(m.group("name").lower())
+    return frozenset(n for n in names if n)

@@ -23,9 +23,15 @@ def slugify(text: str) -> str:
     return slug
 
 
-def chapter_slug(stem: str, number: int | None) -> str:
-    base = slugify(stem)
-    return base if number is None else f"{base}-{number:02d}"
+def chapter_slug(stem: str, number: int | None, prefix: str = "") -> str:
+    """`chapter3` alone; `novel-07` for one chapter of many; `novel-letter-02`,
+    `novel-book-2-01`, `novel-prologue` when a prefix tells chapters apart."""
+    parts = [slugify(stem)]
+    if prefix:
+        parts.append(slugify(prefix))
+    if number is not None:
+        parts.append(f"{number:02d}")
+    return "-".join(parts)
 
 
 def id_slug(name: str) -> str:

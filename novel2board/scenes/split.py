@@ -1,155 +1,413 @@
 """Stage 3, scenes: where one scene ends and the next begins, and its slugline.
 
 A scene starts at the chapter's start, after an explicit break marker, at a
-paragraph that opens with a time jump ("The next morning"), or at one that
-opens by putting the story in another place ("In the canteen, ...").  A place
-merely mentioned mid-paragraph is not a scene change.  The cues are data in
-templates/scenes.yaml.
+paragraph that opens with a time jump ("The next morning", "Three days
+later") or names a new time of day ("That night" in an afternoon scene), at
+one that opens by putting the story in a place the scene has not been
+("In the canteen, ...", "The canteen was a prefab box"), and where the whole
+cast changes.  A place merely mentioned, a place named in dialogue, or a
+spot relative to the current one ("On the platform above them") is not a
+scene change.  The cues are data in templates/scenes.yaml.
+
+Each scene then gets its location (the place its narration puts it in,
+weighted towards its opening), INT/EXT from that location, a time of day
+from its opening narration, its cast, and a slugline.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Analysis, ChapterText, Scene
+from ..read.slugs import id_slug
 
-_TIMES = ("DAWN", "MORNING", "DAY", "AFTERNOON", "EVENING", "DUSK", "NIGHT")
+TIMES = ("DAWN", "MORNING", "DAY", "AFTERNOON", "EVENING", "DUSK", "NIGHT")
+_NEVER = re.compile(r"(?!x)x")
+# Prepositions before a place that put the action in it, or only point at it.
+_IN_PLACE = {"in", "inside", "into", "at", "within", "through"}
+_TOWARDS = {"over", "across", "toward", "towards", "beyond", "past", "from", "above",
+            "below", "behind", "outside"}
+_OTHER_PREPOSITIONS = {"to", "for", "with", "by", "near", "about", "around", "along", "up", "down",
+                       "under", "beside", "between", "among", "against", "like", "than"}
+_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
+                "that"}
+# Characters; longer "quotations" are narrated stories (Frankenstein's
+# creature tells five chapters inside quotation marks).
+_LONGEST_DIALOGUE = 600
+_CLOSING_QUOTES = {'"', "\u201d", "'", "\u2019", "\u00bb"}
+_PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b", re.IGNORECASE)
+# "The canteen was ...", "the control room smelled ...": the place is the subject.
+_VERB_NEXT = re.compile(r"\s+(?:was|were|is|are|had|has|seemed|looked|stood|lay|smelled|smelt|"
+                        r"felt|sat|ran|held|hummed|filled|rose|fell)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,.;:!?\u2014]|\s-\s")
 
 
 @dataclass(frozen=True)
 class SceneCues:
     time_jumps: re.Pattern
+    short_jumps: re.Pattern
+    time_anchors: re.Pattern
+    clock_times: tuple[tuple[str, re.Pattern], ...]
     time_words: tuple[tuple[str, re.Pattern], ...]
+    time_hints: tuple[tuple[str, re.Pattern], ...]
     openers: re.Pattern
-    location_min_paragraphs: int
+    relative_words: re.Pattern
+    interior_signs: re.Pattern = _NEVER
+    exterior_signs: re.Pattern = _NEVER
+    location_min_paragraphs: int = 2
+    cast_window: int = 6
+    cast_min_mentions: int = 2
+    cast_min_paragraphs: int = 6
 
     @classmethod
     def from_data(cls, data: dict) -> "SceneCues":
-        jumps = "|".join(f"(?:{p})" for p in data.get("time_jumps") or ["(?!x)x"])
-        words = tuple(
-            (time, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b",
-                              re.IGNORECASE))
-            for time, words in (data.get("time_of_day") or {}).items() if words)
-        openers = "|".join(re.escape(o) for o in data.get("location_openers") or ["in"])
-        return cls(time_jumps=re.compile(r"^\W*(?:" + jumps + r")\b", re.IGNORECASE),
-                   time_words=words,
-                   openers=re.compile(r"^\W*(?:" + openers + r")\s", re.IGNORECASE),
-                   location_min_paragraphs=int(data.get("location_change_min_paragraphs", 3)))
+        return cls(
+            time_jumps=_opening(data.get("time_jumps")),
+            short_jumps=_opening(data.get("short_jumps")),
+            time_anchors=_opening(data.get("time_anchors")),
+            clock_times=_pattern_table(data.get("clock_times"), regex=True),
+            time_words=_pattern_table(data.get("time_of_day")),
+            time_hints=_pattern_table(data.get("time_of_day_hints")),
+            openers=_opening([re.escape(o) for o in data.get("location_openers") or ["in"]],
+                             tail=r"\s"),
+            relative_words=_any_word(data.get("relative_place_words")),
+            interior_signs=_any_word(data.get("interior_signs")),
+            exterior_signs=_any_word(data.get("exterior_signs")),
+            location_min_paragraphs=int(data.get("location_change_min_paragraphs", 2)),
+            cast_window=int(data.get("cast_change_window_paragraphs", 6)),
+            cast_min_mentions=int(data.get("cast_change_min_mentions", 2)),
+            cast_min_paragraphs=int(data.get("cast_change_min_paragraphs", 6)))
+
+
+def _opening(patterns, tail: str = r"\b") -> re.Pattern:
+    """Patterns matched at a paragraph's start, after quotes or emphasis."""
+    if not patterns:
+        return _NEVER
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(r"^[\W_]*(?:" + body + r")" + tail, re.IGNORECASE)
+
+
+def _any_word(words) -> re.Pattern:
+    if not words:
+        return _NEVER
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def _pattern_table(table, regex: bool = False) -> tuple[tuple[str, re.Pattern], ...]:
+    rows = []
+    for time, items in (table or {}).items():
+        if str(time).upper() not in TIMES or not items:
+            continue
+        body = "|".join(items if regex else (re.escape(str(w)) for w in items))
+        rows.append((str(time).upper(), re.compile(r"\b(?:" + body + r")\b", re.IGNORECASE)))
+    return tuple(rows)
+
+
+# ------------------------------------------------------------ the splitter
+class _Chapter:
+    """What the splitter asks of a chapter: narration, places and people."""
+
+    def __init__(self, chapter: ChapterText, analysis: Analysis):
+        self.chapter = chapter
+        self.analysis = analysis
+        # Dialogue, that is: a "quotation" left open at the end of its
+        # paragraph, or a very long one, is a story told inside the story,
+        # and that is narration.
+        self.quotes = sorted((q.start, q.end) for q in analysis.quotes
+                             if q.end - q.start <= _LONGEST_DIALOGUE
+                             and q.text.rstrip()[-1:] in _CLOSING_QUOTES)
+        self.quote_starts = [s for s, _ in self.quotes]
+        # A place named in dialogue is not where the scene is; nor is a
+        # "place" that is really a character's name.
+        people = _people_names(analysis)
+        self.places = [m for m in analysis.location_mentions
+                       if not self.in_quote(m.start) and m.location not in people]
+        self.place_starts = [m.start for m in self.places]
+        self.locations = {loc.id: loc for loc in analysis.locations}
+        # Places the project's bible describes: the writer's own settings.
+        self.bible = {loc.id for loc in analysis.locations if loc.description}
+        self.cast_by_para = self._cast_by_paragraph()
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect_right(self.quote_starts, pos) - 1
+        return i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]
+
+    def opens_with_dialogue(self, para) -> bool:
+        lead = len(para.text) - len(para.text.lstrip("\"'\u201c\u2018 _*"))
+        return self.in_quote(para.start + lead) or (lead > 0 and self.in_quote(para.start))
+
+    def places_in(self, start: int, end: int):
+        return self.places[bisect_left(self.place_starts, start):
+                           bisect_left(self.place_starts, end)]
+
+    def narration(self, para) -> str:
+        """The paragraph with its quotations blanked out (offsets kept)."""
+        text = para.text
+        for qs, qe in self.quotes:
+            if para.start <= qs < para.end:
+                a, b = qs - para.start, min(qe, para.end) - para.start
+                text = text[:a] + " " * (b - a) + text[b:]
+        return text
+
+    def _cast_by_paragraph(self) -> list[tuple[str, ...]]:
+        """Characters present in each paragraph: named in narration, or speaking."""
+        paras = self.chapter.paragraphs
+        starts = [p.start for p in paras]
+        cast: list[dict[str, None]] = [{} for _ in paras]
+        for m in self.analysis.mentions:
+            i = bisect_right(starts, m.start) - 1
+            if i >= 0 and m.start < paras[i].end and not self.in_quote(m.start):
+                cast[i][m.character] = None
+        for q in self.analysis.quotes:
+            if q.speaker and 0 <= q.paragraph < len(paras):
+                cast[q.paragraph][q.speaker] = None
+        return [tuple(c) for c in cast]
+
+
+def _people_names(analysis: Analysis) -> set[str]:
+    """Ids of locations that are really people ("Charlotte" taken for a town)."""
+    names = {c.id for c in analysis.characters}
+    for c in analysis.characters:
+        for name in (c.name, *c.aliases):
+            names.update(id_slug(part) for part in name.split() if part[:1].isupper())
+            names.add(id_slug(name))
+    return names
 
 
 def split_scenes(chapter: ChapterText, analysis: Analysis, cues: SceneCues) -> tuple[Scene, ...]:
+    """The chapter's scenes, in text order, together covering every paragraph."""
     paragraphs = chapter.paragraphs
     if not paragraphs:
         return ()
-    loc_starts = [m.start for m in analysis.location_mentions]
-    locations = {loc.id: loc for loc in analysis.locations}
-
-    def opening_location(index: int) -> str | None:
-        """A location named in the paragraph's opening phrase."""
-        para = paragraphs[index]
-        if not cues.openers.match(para.text):
-            return None
-        first_clause_end = para.start + min(
-            [i for i in (para.text.find(","), para.text.find("."), 80) if i > 0])
-        i = bisect_left(loc_starts, para.start)
-        if i < len(loc_starts) and loc_starts[i] < first_clause_end:
-            return analysis.location_mentions[i].location
-        return None
-
-    bounds: list[tuple[int, str]] = [(0, "chapter-start")]
-    current_location = _first_location(analysis, paragraphs[0].start, paragraphs[-1].end)
-    since = 0
+    ctx = _Chapter(chapter, analysis)
+    bounds: list[tuple[int, str, str | None]] = [(0, "chapter-start", None)]
+    scene_time = _time_of_day(ctx, cues, paragraphs[0:2])
+    scene_places = _named_places(ctx, paragraphs[0])
     for index in range(1, len(paragraphs)):
         para = paragraphs[index]
-        prev_end = paragraphs[index - 1].end
-        cause = None
-        if any(prev_end <= b < para.start for b in chapter.breaks):
-            cause = "break"
-        elif cues.time_jumps.match(para.text):
-            cause = "time-jump"
-        else:
-            place = opening_location(index)
-            if place and place != current_location and since + 1 >= cues.location_min_paragraphs:
-                cause = "location-change"
+        length = index - bounds[-1][0]
+        cause, time = _scene_change(ctx, cues, index, length, scene_time, scene_places,
+                                    bounds[-1][0])
         if cause:
-            bounds.append((index, cause))
-            since = 0
-            current_location = opening_location(index) or _first_location(
-                analysis, para.start, para.end)
-        else:
-            since += 1
+            bounds.append((index, cause, time))
+            scene_places = set()
+            scene_time = time or _time_of_day(ctx, cues, paragraphs[index:index + 2])
+        scene_places |= _named_places(ctx, para)
 
-    scenes = []
-    for n, (first, cause) in enumerate(bounds, start=1):
+    scenes: list[Scene] = []
+    for n, (first, cause, time) in enumerate(bounds, start=1):
         last = bounds[n][0] - 1 if n < len(bounds) else len(paragraphs) - 1
-        scenes.append(_make_scene(chapter, analysis, cues, n, first, last, cause,
-                                  scenes[-1] if scenes else None, locations))
+        scenes.append(_make_scene(ctx, cues, n, first, last, cause, time,
+                                  scenes[-1] if scenes else None))
     return tuple(scenes)
 
 
-def _first_location(analysis: Analysis, start: int, end: int) -> str | None:
-    for m in analysis.location_mentions:
-        if start <= m.start < end:
-            return m.location
+def _scene_change(ctx: _Chapter, cues: SceneCues, index: int, length: int,
+                  scene_time: str | None, scene_places: set[str], scene_first: int):
+    """Why a new scene starts at this paragraph (None if it does not), and
+    the time of day its opening names."""
+    paragraphs = ctx.chapter.paragraphs
+    para = paragraphs[index]
+    if any(paragraphs[index - 1].end <= b < para.start for b in ctx.chapter.breaks):
+        return "break", None
+    text = para.text
+    if ctx.opens_with_dialogue(para):
+        text = ""                   # "On the evening before," said he: not a cue
+    if cues.time_jumps.match(text) and not cues.short_jumps.match(text):
+        return "time-jump", _time_in(cues, _opening_clause(text))
+    if (m := cues.time_anchors.match(text)) is not None:
+        time = _time_in(cues, m.group(0))
+        if time is None or time != scene_time:
+            return "time-jump", time
+    if length >= cues.location_min_paragraphs:
+        place = _opening_place(ctx, cues, index)
+        if place and place not in scene_places:
+            return "location-change", None
+    if cues.cast_window and length >= cues.cast_min_paragraphs and \
+            _cast_changes(ctx, cues, scene_first, index):
+        return "cast-change", None
+    return None, None
+
+
+def _opening_clause(text: str) -> str:
+    m = _CLAUSE_END.search(text, 1)
+    return text[:m.start()] if m else text[:120]
+
+
+def _opening_place(ctx: _Chapter, cues: SceneCues, index: int) -> str | None:
+    """The place a paragraph opens in: "In the canteen," or "The canteen was"."""
+    para = ctx.chapter.paragraphs[index]
+    clause_end = para.start + len(_opening_clause(para.text))
+    mentions = [m for m in ctx.places_in(para.start, clause_end)]
+    if not mentions:
+        return None
+    first = mentions[0]
+    opening = para.text[:clause_end - para.start]
+    if cues.relative_words.search(opening):
+        return None                 # "On the platform above them": the same place
+    lead = para.text[:first.start - para.start]
+    opener = cues.openers.match(para.text)
+    if opener and _only_modifiers(para.text[opener.end():first.start - para.start]):
+        return first.location       # "In the control room," / "Back at dish fourteen"
+    if re.fullmatch(r"[\W_]*(?:the\s+)?", lead, re.IGNORECASE) and \
+            not re.match(r"\s*(?:of|'s|\u2019s)\b", para.text[first.end - para.start:]):
+        return first.location       # the place is the subject of the opening sentence
     return None
 
 
-def _make_scene(chapter, analysis, cues, number, first, last, cause, previous, locations):
+def _only_modifiers(text: str) -> bool:
+    """Between "In" and the place only an article and a word or two:
+    "In the old control room", not "In three strides he was at the kitchen"."""
+    return "," not in text and len(text.split()) <= 3
+
+
+def _named_places(ctx: _Chapter, para) -> set[str]:
+    return {m.location for m in ctx.places_in(para.start, para.end)}
+
+
+def _cast_changes(ctx: _Chapter, cues: SceneCues, first: int, index: int) -> bool:
+    """Nobody of the scene so far is in the next few paragraphs, and others are."""
+    before = {c for cast in ctx.cast_by_para[first:index] for c in cast}
+    after_paras = ctx.cast_by_para[index:index + cues.cast_window]
+    after = {c for cast in after_paras for c in cast}
+    mentions = sum(len(cast) for cast in after_paras)
+    if _PRONOUN_START.match(ctx.chapter.paragraphs[index].text):
+        return False                # "He was also told...": someone already there
+    return bool(before) and mentions >= cues.cast_min_mentions and not before & after \
+        and bool(ctx.cast_by_para[index])
+
+
+# ------------------------------------------------------------- the scenes
+def _make_scene(ctx: _Chapter, cues: SceneCues, number: int, first: int, last: int,
+                cause: str, cue_time: str | None, previous: Scene | None) -> Scene:
+    chapter = ctx.chapter
     paras = chapter.paragraphs[first:last + 1]
     start, end = paras[0].start, paras[-1].end
-    location = _scene_location(analysis, start, end, paras)
-    setting = locations[location].setting if location else None
-    time = _time_of_day(cues, paras)
+    location = _scene_location(ctx, cues, paras)
+    loc = ctx.locations.get(location) if location else None
+    setting = loc.setting if loc else None
+    time = cue_time or _time_of_day(ctx, cues, paras[:2])
     if time is None and previous is not None:
-        time = "CONTINUOUS" if cause in ("location-change", "cast-change") else \
-            ("LATER" if cause == "time-jump" else previous.time_of_day)
-    cast = _cast(analysis, start, end)
-    heading = slugline(setting, locations[location].name if location else None,
-                       time, f"{chapter.number}.{number}")
-    return Scene(id=f"{chapter.number}.{number}", number=number, heading=heading,
+        # Time has not moved on across a change of place or cast: the light
+        # is the one of the scene before.  A jump to an unnamed time is LATER.
+        time = "LATER" if cause == "time-jump" else _concrete(previous.time_of_day)
+    scene_id = f"{chapter.number}.{number}"
+    return Scene(id=scene_id, number=number,
+                 heading=slugline(setting, loc.name if loc else None, time, scene_id),
                  setting=setting, location=location, time_of_day=time,
-                 characters=cast, start=start, end=end,
+                 characters=_cast(ctx, first, last), start=start, end=end,
                  paragraphs=tuple(p.index for p in paras),
                  summary=_summary(paras), cause=cause,
                  transition_in="FADE IN:" if number == 1 else
                  ("DISSOLVE TO:" if cause == "time-jump" else "CUT TO:"))
 
 
-def _scene_location(analysis, start, end, paras) -> str | None:
-    """The place named first in the scene's opening, else its most named."""
-    opening_end = paras[min(1, len(paras) - 1)].end
-    mentions = [m for m in analysis.location_mentions if start <= m.start < end]
-    if not mentions:
+def _indoors(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
+    """INT or EXT when the scene's narration leans clearly one way."""
+    text = " ".join(ctx.narration(p) for p in paras[:12])
+    inside = len(cues.interior_signs.findall(text))
+    outside = len(cues.exterior_signs.findall(text))
+    if inside >= 2 and inside >= 1.5 * outside:
+        return "INT"
+    if outside >= 2 and outside >= 1.5 * inside:
+        return "EXT"
+    return None
+
+
+def _concrete(time: str | None) -> str | None:
+    return time if time in TIMES else None
+
+
+def _scene_location(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
+    """The place the scene's narration puts it in.
+
+    Every place named outside dialogue votes; a place in the opening
+    paragraph, one the action is *in* or *at* ("in the control room"), the
+    opening place of the scene, and a place from the project's bible weigh
+    more; a place only looked at or travelled over ("across the plain")
+    weighs less.
+    """
+    votes: dict[str, float] = defaultdict(float)
+    first_seen: dict[str, int] = {}
+    opening = _opening_place(ctx, cues, paras[0].index)
+    for i, para in enumerate(paras):
+        for m in ctx.places_in(para.start, para.end):
+            weight = (3.0 if i == 0 else 1.5 if i == 1 else 1.0)
+            weight *= _preposition_weight(para.text[:m.start - para.start],
+                                          para.text[m.end - para.start:])
+            votes[m.location] += weight
+            first_seen.setdefault(m.location, m.start)
+    if not votes:
         return None
-    opening = [m.location for m in mentions if m.start < opening_end]
-    if opening:
-        return opening[0]
-    return Counter(m.location for m in mentions).most_common(1)[0][0]
+    if opening in votes:
+        votes[opening] += 4.0
+    indoors = _indoors(ctx, cues, paras)
+    for key in votes:
+        loc = ctx.locations.get(key)
+        if indoors and loc is not None and loc.setting in ("INT", "EXT"):
+            # A scene of desks and doors is inside; of grass and sky, outside.
+            votes[key] *= 1.6 if loc.setting == indoors else 0.6
+    for key in votes:
+        if key in ctx.bible:
+            votes[key] *= 1.5
+    return max(votes, key=lambda k: (votes[k], -first_seen[k]))
 
 
-def _time_of_day(cues, paras) -> str | None:
-    """The first time-of-day word in the scene's opening paragraphs."""
-    text = " ".join(p.text for p in paras[:2])
+def _preposition_weight(before: str, after: str) -> float:
+    """How much a mention says the action is *there*, from the words around it."""
+    words = re.findall(r"[\w']+", before[-40:].lower())
+    while words and (words[-1] in _DETERMINERS or words[-1].endswith("'s")):
+        words.pop()
+    clause_start = not before.strip() or before.rstrip()[-1] in ",;:.!?\u2014"
+    if words and not clause_start:
+        if words[-1] in _IN_PLACE:
+            return 2.0              # "in the control room"
+        if words[-1] in _TOWARDS or words[-1] == "of":
+            return 0.5              # "across the plain", "the windows of the room"
+        if words[-1] in ("on", "onto"):
+            return 1.5
+        if words[-1] in _OTHER_PREPOSITIONS:
+            return 1.0
+    if clause_start or _VERB_NEXT.match(after):
+        return 1.5                  # the subject of its clause
+    return 1.0
+
+
+def _time_in(cues: SceneCues, text: str) -> str | None:
+    """The time of day a piece of narration names, if any."""
+    for table in (cues.clock_times, cues.time_words, cues.time_hints):
+        if time := _first_match(table, text):
+            return time
+    return None
+
+
+def _time_of_day(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
+    """The time of day the scene's opening narration names."""
+    for para in paras:
+        text = ctx.narration(para)
+        for table in (cues.clock_times, cues.time_words):
+            if time := _first_match(table, text):
+                return time
+    return _first_match(cues.time_hints, " ".join(ctx.narration(p) for p in paras))
+
+
+def _first_match(table, text: str) -> str | None:
     best = None
-    for time, pattern in cues.time_words:
+    for time, pattern in table:
         m = pattern.search(text)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), time)
     return best[1] if best else None
 
 
-def _cast(analysis: Analysis, start: int, end: int) -> tuple[str, ...]:
-    starts = [m.start for m in analysis.mentions]
-    order: list[str] = []
-    for m in analysis.mentions[bisect_left(starts, start):bisect_right(starts, end)]:
-        if m.character not in order:
-            order.append(m.character)
-    for q in analysis.quotes:
-        if start <= q.start < end and q.speaker and q.speaker not in order:
-            order.append(q.speaker)
+def _cast(ctx: _Chapter, first: int, last: int) -> tuple[str, ...]:
+    order: dict[str, None] = {}
+    for cast in ctx.cast_by_para[first:last + 1]:
+        for character in cast:
+            order.setdefault(character, None)
     return tuple(order)
 
 
