@@ -1,12 +1,16 @@
-"""Load the spaCy English model once per process, never from the network."""
+"""The spaCy English model (loaded once, never from the network) and the
+word lists the reading rules use (templates/reading.yaml)."""
 
 from __future__ import annotations
 
 import functools
 import importlib
 import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import EnvironmentProblem
+from ..resources import load_data
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +41,54 @@ def load_nlp():
 
 def model_id(nlp) -> str:
     return f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+
+
+# ---------------------------------------------------------------- lexicon
+@dataclass(frozen=True)
+class ReadingLexicon:
+    """The word lists of templates/reading.yaml, ready to look words up in."""
+
+    speech_lemmas: frozenset[str]
+    speech_forms: frozenset[str]          # every inflected form, lower-case
+    honorifics: dict = field(hash=False)  # lower-case word -> "male"/"female"/None
+    nicknames: dict = field(hash=False)   # nickname -> frozenset of full names
+    not_people: frozenset[str] = frozenset()
+    elisions: frozenset[str] = frozenset()
+    not_character_heads: frozenset[str] = frozenset()
+
+    def is_speech_word(self, word: str) -> bool:
+        return word.lower() in self.speech_forms
+
+
+def _inflections(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "ed", lemma + "ing", lemma + "d", lemma + "es"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if lemma.endswith("e"):
+        forms.add(lemma[:-1] + "ing")
+    if len(lemma) > 2 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou" \
+            and lemma[-3] not in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}   # snapped
+    return forms
+
+
+@functools.lru_cache(maxsize=8)
+def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
+    """templates/reading.yaml from the project, else the built-in one."""
+    data = load_data("reading.yaml", project_root) or {}
+    lemmas = {str(v).lower() for v in data.get("speech_verbs") or ()}
+    irregular = {str(k).lower(): str(v).lower()
+                 for k, v in (data.get("irregular_speech_forms") or {}).items()}
+    forms = set(irregular)
+    for lemma in lemmas:
+        forms |= _inflections(lemma)
+    honorifics = {str(k).lower(): (str(v) if v else None)
+                  for k, v in (data.get("honorifics") or {}).items()}
+    nicknames = {str(k).lower(): frozenset(str(n).lower() for n in v or ())
+                 for k, v in (data.get("nicknames") or {}).items()}
+    words = lambda key: frozenset(str(w).lower() for w in data.get(key) or ())  # noqa: E731
+    return ReadingLexicon(
+        speech_lemmas=frozenset(lemmas | set(irregular.values())),
+        speech_forms=frozenset(forms), honorifics=honorifics, nicknames=nicknames,
+        not_people=words("not_people"), elisions=words("elisions"),
+        not_character_heads=words("not_character_heads"))
