@@ -29,6 +29,7 @@ class Hit:
     # What it is done to ("the traces" in "she watched the traces"): the
     # last word of a dependency pattern and the words that hang on it.
     focus: tuple = field(default=(), compare=False, repr=False)
+    focus_character: str | None = None      # when what is looked at is a character
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Unit:
     tokens: tuple = field(compare=False, repr=False)
     actors: tuple[str, ...]     # characters named or referred to, in order
     agents: tuple[str, ...]     # characters who are subjects of its verbs
+    lead: str | None            # the character who is subject of its main verb
+    opener: str | None          # who a he/she that starts the sentence refers to
     hits: tuple[Hit, ...]
     flags: frozenset[str]
     speech_tag: bool            # only "she said" or the like
@@ -117,6 +120,11 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     actors = tuple(dict.fromkeys(who[t.i] for t in tokens if t.i in who))
     agents = tuple(dict.fromkeys(a for t in tokens if t.dep_ in _SUBJECTS
                                  for a in [_character_of(t, who)] if a))
+    root = sent.root
+    lead = agent_of(root, who) if root.i in inside else None
+    trimmed = _without_leading_tag(tokens, rules.dialogue.speech_verbs)
+    tagged = len(trimmed) < len(tokens)
+    tokens = trimmed or tokens
     unit_hits, flags = [], set()
     for hit in hits:
         if hit.anchor not in inside:
@@ -129,15 +137,37 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
             agent = agent_of(anchor, who)
             if rule.needs == "character" and agent is None:
                 continue
-            unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent,
-                                 _focus(sent.doc, hit, inside)))
+            focus = _focus(sent.doc, hit, inside)
+            looked_at = who.get(focus[0].i) if len(focus) == 1 else None
+            unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent, focus, looked_at))
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"]
-    speech_tag = bool(verbs) and len([t for t in tokens if not t.is_punct]) <= 5 and all(
-        t.lemma_.lower() in rules.dialogue.speech_verbs for t in verbs)
+    words = [t for t in tokens if not t.is_punct]
+    speech_tag = (tagged and len(words) < 3) or (
+        bool(verbs) and len(words) <= 5
+        and all(t.lemma_.lower() in rules.dialogue.speech_verbs for t in verbs))
+    first = tokens[0]
+    opener = who.get(first.i) if first.lower_ in ("he", "she") else None
     doc = sent.doc
     return Unit(start=para.start + doc[lo].idx, end=para.start + doc[hi].idx + len(doc[hi].text),
-                tokens=tuple(tokens), actors=actors, agents=agents, hits=tuple(unit_hits),
+                tokens=tuple(tokens), actors=actors, agents=agents, lead=lead, opener=opener,
+                hits=tuple(unit_hits),
                 flags=frozenset(flags), speech_tag=speech_tag)
+
+
+def _without_leading_tag(tokens: list, speech_verbs) -> list:
+    """"said Edda, touching a man ..." -> "touching a man ...": the tag is
+    already in the shot's dialogue; what the speaker does is the picture."""
+    for k, tok in enumerate(tokens[:4]):
+        if tok.lemma_.lower() in speech_verbs and tok.pos_ == "VERB":
+            subject = {c.i for c in tok.children if c.dep_ in _SUBJECTS}
+            rest = tokens[k + 1:]
+            while rest and (rest[0].i in subject or rest[0].is_punct):
+                rest = rest[1:]
+            before = [t for t in tokens[:k] if not t.is_punct]
+            if all(t.i in subject for t in before):
+                return rest
+            return tokens
+    return tokens
 
 
 def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
@@ -203,16 +233,15 @@ def _character_tokens(para, doc, analysis: Analysis, quotes) -> dict[int, str]:
                 if not any(q.start <= m.start < q.end for q in quotes)]
     speaker = _sole_speaker(quotes)
     gender = {c.id: c.gender for c in analysis.characters}
-    named = {gender.get(m.character) for m in mentions if m.kind == "name"
-             and m.character != speaker}
+    named = {gender.get(m.character) for m in mentions if m.kind == "name"}
     who = {}
     for m in mentions:
         character = m.character
         if (m.kind == "pronoun" and speaker and character != speaker
                 and _PRONOUN_GENDER.get(doc_text(para, m).lower()) == gender.get(speaker)
                 and gender.get(speaker) not in named):
-            # "he" beside his own quoted line is the speaker, unless another
-            # man is named in the paragraph (the usual reading of a turn).
+            # "he" beside his own quoted line is the speaker, unless a man
+            # is named in the paragraph (the usual reading of a turn).
             character = speaker
         span = doc.char_span(m.start - para.start, m.end - para.start, alignment_mode="expand")
         if span is not None:

@@ -74,6 +74,7 @@ class Claim:
     rule: Rule | None
     agent: str | None = None
     focus: tuple = ()
+    focus_character: str | None = None
 
 
 def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
@@ -87,7 +88,7 @@ def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
         if rule.builtin is None:
             hit = next((h for h in unit.hits if h.rule == rule.id and h.strong), None)
             if hit is not None:
-                return Claim(rule, hit.agent or unit.main_agent, hit.focus)
+                return Claim(rule, hit.agent or unit.main_agent, hit.focus, hit.focus_character)
             continue
         agent = _builtin_fires(rule.builtin, state, pos, unit, first)
         if agent is not False:
@@ -106,7 +107,7 @@ def _builtin_fires(cue: str, state: SceneState, pos: int, unit: Unit, first: boo
     if cue == "reaction":
         ex = state.exchange
         fires = (first and state.last_turn_pos == pos - 1 and ex.last_listener is not None
-                 and unit.main_agent == ex.last_listener and unit.agents[:1] == (ex.last_listener,))
+                 and unit.lead == ex.last_listener)
         return ex.last_listener if fires else False
     if cue == "any-character":
         return unit.main_agent if unit.actors else False
@@ -116,7 +117,8 @@ def _builtin_fires(cue: str, state: SceneState, pos: int, unit: Unit, first: boo
 
 
 def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
-                    para: Paragraph, focus: tuple = ()) -> Draft:
+                    para: Paragraph, focus: tuple = (), focus_character: str | None = None
+                    ) -> Draft:
     spec = rule.shot
     actors = list(dict.fromkeys(a for u in units for a in u.actors))
     agents = list(dict.fromkeys(a for u in units for a in u.agents))
@@ -131,8 +133,13 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
         if framing == "single" and len(subjects) == 2:
             framing = "two-shot"        # two people act in one beat
     shown = [u for u in units if not u.speech_tag] or units
-    text = describe([u.tokens for u in shown], ctx.name(lead) if lead else None)
-    what = describe([focus], max_words=12).rstrip(".") if focus else ""
+    opener = shown[0].opener if shown else None
+    text = describe([u.tokens for u in shown], ctx.name(opener) if opener else None)
+    # A lone "it" or "them" says nothing about what is seen: use the sentence.
+    shows_thing = focus and not (len(focus) == 1 and focus[0].pos_ == "PRON")
+    what = describe([focus], max_words=12).rstrip(".") if shows_thing else ""
+    if focus_character:
+        what = ctx.name(focus_character)
     if spec.framing == "POV" and lead:
         text = f"{ctx.name(lead)}'s point of view: {_lower(what)}." if what else \
             f"{ctx.name(lead)}'s point of view. {text}"
@@ -152,6 +159,7 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
 def _lower(text: str) -> str:
     """"The mug" -> "the mug"; a name keeps its capital."""
     first = text.split(" ", 1)[0]
-    if first in ("The", "A", "An", "His", "Her", "Their", "Its", "Some", "This", "That"):
+    if first in ("The", "A", "An", "His", "Her", "Their", "Its", "Some", "This", "That",
+                 "My", "Our", "Your"):
         return text[:1].lower() + text[1:]
     return text

@@ -21,7 +21,8 @@ def present_tense(tokens) -> str:
     """The tokens' text with simple past verbs put in the present tense."""
     out = []
     for tok in tokens:
-        text = _present(tok) if tok.tag_ == "VBD" else tok.text
+        # "'d" stays: "I'd expected" reads in any tense.
+        text = _present(tok) if tok.tag_ == "VBD" and tok.text[:1].isalpha() else tok.text
         out.append(text + tok.whitespace_)
     return "".join(out)
 
@@ -29,7 +30,8 @@ def present_tense(tokens) -> str:
 def _present(tok) -> str:
     lemma = tok.lemma_.lower()
     subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None and tok.dep_ == "conj":
+    if subject is None and tok.dep_ in ("conj", "aux", "auxpass"):
+        # "and held ...", "I didn't go": the subject hangs on the head verb.
         subject = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     plural = subject is not None and (subject.lower_ in _PLURAL_SUBJECTS
                                       or subject.tag_ in ("NNS", "NNPS")

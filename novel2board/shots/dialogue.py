@@ -82,8 +82,12 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list) 
             found = claim(ctx, state, pos, item, first=False, specific_only=True)
             if found.rule is not None:
                 flush()
-                draft = narration_draft(ctx, found.rule, [item], found.agent, beats.paragraph,
-                                        found.focus)
+                # Action waiting for a line goes with this beat when no line came.
+                shown = [*chunk_units, item] if not chunk_lines else [item]
+                if not chunk_lines:
+                    chunk_units.clear()
+                draft = narration_draft(ctx, found.rule, shown, found.agent, beats.paragraph,
+                                        found.focus, found.focus_character)
                 draft.screen = _screen(state, draft.subjects, draft.framing)
                 out.append(draft)
             else:
@@ -165,8 +169,10 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
                  flags=set().union(*(u.flags for u in units)) if units else set(),
                  screen=_screen(state, subjects, spec.framing))
     shots = [main]
-    if made and made[-1].dialogue and made[-1].subjects[:1] == subjects[:1] and listener:
-        # The same speaker again, straight after: cut away to the listener.
+    if (made and made[-1].dialogue and made[-1].subjects[:1] == subjects[:1] and listener
+            and made[-1].duration >= 2.0 + ctx.rules.dialogue.reaction.duration_s):
+        # The same speaker again, straight after: cut away to the listener
+        # under the end of the first line, so the runtime stays the speech's.
         shots.insert(0, _reaction(ctx, state, speaker, listener, made[-1]))
     if seconds > spec_d.max_shot_s:
         shots.extend(_split(ctx, state, main, speaker, listener))
@@ -214,7 +220,7 @@ def _screen(state: SceneState, subjects, framing: str) -> tuple[tuple[str, str],
 def _reaction(ctx, state: SceneState, speaker, listener, before: Draft) -> Draft:
     """The listener, under the end of the speaker's previous shot."""
     spec = ctx.rules.dialogue.reaction
-    borrowed = min(spec.duration_s, max(before.duration - 1.5, 0.0))
+    borrowed = min(spec.duration_s, max(before.duration - 2.0, 0.0))
     before.duration -= borrowed
     start = _quote_start(ctx, before) if before.dialogue else before.start
     return Draft(rule=spec.id, start=start, end=before.end, subjects=(listener,),
@@ -258,7 +264,11 @@ def _split(ctx, state: SceneState, main: Draft, speaker, listener) -> list[Draft
 
 def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: list[Unit]) -> str:
     who = ctx.name(speaker) if speaker else None
-    action = describe([u.tokens for u in units], who) if units else ""
+    opener = units[0].opener if units else None
+    action = describe([u.tokens for u in units], ctx.name(opener) if opener else None) \
+        if units else ""
+    if action and who and action.split(" ", 1)[0].endswith("ing"):
+        action = f"{who}, {action[:1].lower()}{action[1:]}"      # "Touching ..." after a tag
     asks = strip_markup(lines[-1].quote.text).rstrip("\u201d\"'\u2019 ").endswith("?")
     if not who:
         return action or "A voice speaks, off screen."

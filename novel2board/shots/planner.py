@@ -43,7 +43,7 @@ class PlanContext:
     def name(self, cid: str | None) -> str:
         for c in self.analysis.characters:
             if c.id == cid:
-                return c.name if not c.narrator else "The narrator"
+                return c.name if not c.narrator else "the narrator"
         return "Someone"
 
 
@@ -120,29 +120,31 @@ def _opening(ctx: PlanContext, scene: Scene, beats: ParagraphBeats) -> tuple[Dra
 # --------------------------------------------------------------- narration
 def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBeats,
                units: list[Unit]) -> list[Draft]:
-    segments: list[list] = []           # [rule, agent, units, focus]
+    segments: list[list] = []           # [rule, agent, units, the claim that started it]
     for unit in units:
         found = claim(ctx, state, pos, unit, first=(unit is beats.units[0]))
         rule, agent = found.rule, found.agent
         state.seen.update(unit.actors)
         last = segments[-1] if segments else None
         if last is None:
-            segments.append([rule, agent, [unit], found.focus])
+            segments.append([rule, agent, [unit], found])
         elif rule.fallback:
             # Description and action that no rule claims stay with the beat
             # before, unless somebody else now does something.
             if unit.main_agent and last[1] and unit.main_agent != last[1] and unit.agents:
-                segments.append([rule, unit.main_agent, [unit], ()])
+                segments.append([rule, unit.main_agent, [unit], None])
             else:
                 last[2].append(unit)
                 last[1] = last[1] or agent
         elif last[0] is rule and last[1] == agent:
             last[2].append(unit)
         else:
-            segments.append([rule, agent, [unit], found.focus])
+            segments.append([rule, agent, [unit], found])
     segments = _merge_to_cap(ctx, segments, beats)
-    drafts = [narration_draft(ctx, rule, seg_units, agent, beats.paragraph, focus)
-              for rule, agent, seg_units, focus in segments]
+    drafts = [narration_draft(ctx, rule, seg_units, agent, beats.paragraph,
+                              found.focus if found else (),
+                              found.focus_character if found else None)
+              for rule, agent, seg_units, found in segments]
     for d in drafts:
         # Characters already placed on screen keep their side (180-degree rule).
         if d.framing not in ("none", "POV"):
@@ -198,7 +200,8 @@ def _finish(ctx: PlanContext, scene: Scene, drafts: list[Draft]) -> list[Shot]:
         shots.append(Shot(
             id=f"{scene.id}.{n}", scene=scene.id, number=n, size=d.size,
             framing=d.framing, angle=d.angle, movement=d.movement, lens_mm=int(lens),
-            subjects=d.subjects, description=d.description, dialogue=tuple(d.dialogue),
+            subjects=d.subjects, description=d.description[:1].upper() + d.description[1:],
+            dialogue=tuple(d.dialogue),
             duration_s=_half_seconds(d.duration), start=d.start, end=d.end, rule=d.rule,
             flags=ordered, screen=d.screen, notes=tuple(suggest[f] for f in ordered)))
         prev = d
@@ -216,6 +219,10 @@ def _vary(d: Draft) -> None:
     if d.size == "INSERT":
         i = _INSERT_ANGLES.index(d.angle) if d.angle in _INSERT_ANGLES else -1
         d.angle = _INSERT_ANGLES[(i + 1) % len(_INSERT_ANGLES)]
+        return
+    if d.framing == "none" and d.size in ("EWS", "WS"):
+        d.size = "EWS" if d.size == "WS" else "WS"      # scenery stays wide
+        d.lens = None
         return
     order = [s for s in SIZES if s != "INSERT"]
     i = order.index(d.size)
