@@ -64,6 +64,7 @@ def tidy(text: str) -> str:
     text = re.sub(r"([,;:])(?=[,.;:])", "", text)
     text = re.sub(r"^[\s,;:.\u2014\u2013-]+", "", text)
     text = re.sub(r"[\s,;:\u2014\u2013-]+$", "", text)
+    text = re.sub(r"[\s,;:]+(?:and|but|or|then|so)$", "", text)   # a clause cut off by a quote
     text = re.sub(r"\s{2,}", " ", text).strip()
     if text and text[-1] not in ".!?":
         text += "."

@@ -203,7 +203,8 @@ def _finish(ctx: PlanContext, scene: Scene, drafts: list[Draft]) -> list[Shot]:
             subjects=d.subjects, description=d.description[:1].upper() + d.description[1:],
             dialogue=tuple(d.dialogue),
             duration_s=_half_seconds(d.duration), start=d.start, end=d.end, rule=d.rule,
-            flags=ordered, screen=d.screen, notes=tuple(suggest[f] for f in ordered)))
+            flags=ordered, screen=d.screen, notes=tuple(suggest[f] for f in ordered),
+            transition=scene.transition_in if n == 1 else ""))
         prev = d
     return shots
 

@@ -47,8 +47,9 @@ NEEDS = ("character",)
 REQUIRED_RULE_KEYS = ("id", "cue", "shot")
 
 
-def check_rule_file(text: str, path: Path) -> Any:
-    """The file's data, or a ConfigError listing every problem in it."""
+def check_rule_file(text: str, path: Path) -> tuple[Any, list[tuple[int | None, str]]]:
+    """The file's data and every problem found in it (line, message); a
+    ConfigError only when it is not YAML at all."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -64,9 +65,8 @@ def check_rule_file(text: str, path: Path) -> Any:
     _check(root, SCHEMA, "", problems)
     if isinstance(root, yaml.MappingNode):
         _check_rule_values(root, problems)
-    if problems:
-        raise ConfigError(problems, path)
-    return yaml.safe_load(text)
+    data = yaml.safe_load(text)
+    return (data if isinstance(data, dict) else {}), problems
 
 
 def _line(node: yaml.Node) -> int:

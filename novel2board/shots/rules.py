@@ -141,8 +141,11 @@ def load_rules(project_root: Path | None, override: Path | None, nlp) -> Rules:
     path = override or find_file("rules.yaml", project_root)
     if not path.is_file():
         raise ConfigError([(None, "no such rules file; check planner.rules")], path)
-    data = check_rule_file(path.read_text(encoding="utf-8-sig"), path)
-    problems: list[tuple[int | None, str]] = []
+    data, problems = check_rule_file(path.read_text(encoding="utf-8-sig"), path)
+    if problems:
+        # Keep only well-formed entries for the cue checks below, so that
+        # every problem in the file is reported in one go.
+        data = _well_formed(data)
     rules = tuple(_rule(entry) for entry in data.get("rules") or [])
     flags = tuple(Flag(id=str(fid), builtin=entry.get("cue"), suggest=str(entry.get("suggest", "")))
                   for fid, entry in (data.get("flags") or {}).items())
@@ -153,6 +156,13 @@ def load_rules(project_root: Path | None, override: Path | None, nlp) -> Rules:
                    defaults=_defaults(data.get("defaults") or {}), path=path)
     _compile(result, nlp, data)
     return result
+
+
+def _well_formed(data: dict) -> dict:
+    rules = [r for r in data.get("rules") or [] if isinstance(r, dict) and "id" in r
+             and isinstance(r.get("shot") or {}, dict)]
+    flags = data.get("flags") if isinstance(data.get("flags"), dict) else {}
+    return {"rules": rules, "flags": {k: v for k, v in flags.items() if isinstance(v, dict)}}
 
 
 def _check_cues(data: dict, rules, flags, problems: list) -> None:
