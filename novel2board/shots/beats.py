@@ -105,7 +105,7 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
         tokens = [t for t in sent if not quoted(t)]
         if not any(not t.is_punct and not t.is_space for t in tokens):
             continue
-        items.append(_unit(para, tokens, sent, who, hits, rules))
+        items.append(_unit(para, tokens, sent, who, hits, rules, bool(quotes)))
     items.sort(key=lambda i: (i.start, 0 if isinstance(i, Line) else 1))
     # Heat counts in the narration, or as punctuation of the speech ("!",
     # a line broken off) - not a word like "hiss" spoken in a calm line.
@@ -114,7 +114,8 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
     return ParagraphBeats(paragraph=para, items=tuple(items), heated=heated)
 
 
-def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules) -> Unit:
+def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules,
+          has_quotes: bool) -> Unit:
     lo, hi = tokens[0].i, tokens[-1].i
     inside = {t.i for t in tokens}
     actors = tuple(dict.fromkeys(who[t.i] for t in tokens if t.i in who))
@@ -122,7 +123,9 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
                                  for a in [_character_of(t, who)] if a))
     root = sent.root
     lead = agent_of(root, who) if root.i in inside else None
-    trimmed = _without_leading_tag(tokens, rules.dialogue.speech_verbs)
+    # Speech tags ("she said") only stand beside a quotation.
+    verbs_of_speech = rules.dialogue.speech_verbs if has_quotes else frozenset()
+    trimmed = _without_leading_tag(tokens, verbs_of_speech)
     tagged = len(trimmed) < len(tokens)
     tokens = trimmed or tokens
     unit_hits, flags = [], set()
@@ -144,7 +147,7 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     words = [t for t in tokens if not t.is_punct]
     speech_tag = (tagged and len(words) < 3) or (
         bool(verbs) and len(words) <= 5
-        and all(t.lemma_.lower() in rules.dialogue.speech_verbs for t in verbs))
+        and all(t.lemma_.lower() in verbs_of_speech for t in verbs))
     first = tokens[0]
     opener = who.get(first.i) if first.lower_ in ("he", "she") else None
     doc = sent.doc

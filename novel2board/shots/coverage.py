@@ -139,7 +139,8 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
     shows_thing = focus and not (len(focus) == 1 and focus[0].pos_ == "PRON")
     what = describe([focus], max_words=12).rstrip(".") if shows_thing else ""
     if focus_character:
-        what = ctx.name(focus_character)
+        # Looking at oneself is a resolution slip, not a point of view.
+        what = ctx.name(focus_character) if focus_character != lead else ""
     if spec.framing == "POV" and lead:
         text = f"{ctx.name(lead)}'s point of view: {_lower(what)}." if what else \
             f"{ctx.name(lead)}'s point of view. {text}"

@@ -26,7 +26,9 @@ from .rules import ShotSpec
 
 
 def cover_turns(ctx, state: SceneState, pos: int, beats: ParagraphBeats,
-                items: list) -> list[Draft]:
+                items: list, narrate) -> list[Draft]:
+    """Shots for a paragraph with quotes.  `narrate(units)` plans a run of
+    long narration inside it the way a paragraph of narration is planned."""
     ex = state.exchange
     if ex.last_pos is None or pos - ex.last_pos > ctx.rules.defaults.exchange_gap + 1:
         state.exchange = ex = Exchange()
@@ -35,7 +37,7 @@ def cover_turns(ctx, state: SceneState, pos: int, beats: ParagraphBeats,
                else max(ex.heat - 1, 0))
     drafts: list[Draft] = []
     for run in _runs_by_speaker(items):
-        drafts.extend(_turn(ctx, state, pos, beats, run))
+        drafts.extend(_turn(ctx, state, pos, beats, run, narrate))
     state.last_turn_pos = pos
     return drafts
 
@@ -53,7 +55,8 @@ def _runs_by_speaker(items: list) -> list[list]:
     return [r for r in runs if r]
 
 
-def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list) -> list[Draft]:
+def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list,
+          narrate) -> list[Draft]:
     ex = state.exchange
     lines = [i for i in items if isinstance(i, Line)]
     speaker = next((ln.quote.speaker for ln in lines if ln.quote.speaker), None) \
@@ -67,8 +70,15 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list) 
     out: list[Draft] = []
     chunk_units: list[Unit] = []
     chunk_lines: list[Line] = []
+    told: list[Unit] = []           # long narration, planned as narration
+
+    def tell() -> None:
+        if told:
+            out.extend(narrate(list(told)))
+            told.clear()
 
     def flush() -> None:
+        tell()
         if chunk_lines:
             out.extend(_speech_shots(ctx, state, speaker, listener, chunk_lines, chunk_units,
                                      out))
@@ -80,6 +90,15 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list) 
             if item.speech_tag:
                 continue
             found = claim(ctx, state, pos, item, first=False, specific_only=True)
+            if found.rule is None and item.words > ctx.rules.dialogue.absorb_words:
+                # Too much to play during a line: a beat of narration of its own.
+                if chunk_lines:
+                    flush()
+                told.extend(chunk_units)        # what came before it, in order
+                chunk_units.clear()
+                told.append(item)
+                continue
+            tell()
             if found.rule is not None:
                 flush()
                 # Action waiting for a line goes with this beat when no line came.
@@ -98,6 +117,7 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list) 
             flush()
         chunk_lines.append(item)
     flush()
+    tell()
     if chunk_units:
         # Action after the last line: it plays in the shot before it.
         _absorb(ctx, state, pos, beats, out, chunk_units)
@@ -236,29 +256,36 @@ def _quote_start(ctx, draft: Draft) -> int:
 
 
 def _split(ctx, state: SceneState, main: Draft, speaker, listener) -> list[Draft]:
-    """A speech too long for one shot: alternate the listener's reaction and
-    the speaker going on, each piece under max_shot_s."""
+    """A speech too long for one shot, in pieces under max_shot_s: the
+    listener's reaction, then the speaker again (a clean single pushing in,
+    then a wider two-shot), and so on, so a long speech never repeats one
+    set-up."""
     spec_d = ctx.rules.dialogue
     pieces = math.ceil(main.duration / spec_d.max_shot_s)
     each = main.duration / pieces
     main.duration = each
+    who = ctx.name(speaker) if speaker else "the voice"
     out = []
     for i in range(1, pieces):
+        piece = Draft(rule=main.rule, start=main.start, end=main.end, subjects=main.subjects,
+                      description=f"{who} goes on.", size=main.size, framing=main.framing,
+                      angle=main.angle, movement=main.movement, duration=each,
+                      lens=main.lens, screen=main.screen, tile=False)
         if i % 2 == 1 and listener:
             spec = spec_d.reaction
-            out.append(Draft(
-                rule=spec.id, start=main.start, end=main.end, subjects=(listener,),
-                description=f"{ctx.name(listener)} listens as {ctx.name(speaker)} goes on.",
-                size=spec.size, framing=spec.framing, angle=spec.angle,
-                movement=spec.movement, duration=each, lens=spec.lens_mm,
-                screen=_screen(state, (listener,), "single"), tile=False))
+            piece.rule, piece.subjects = spec.id, (listener,)
+            piece.description = f"{ctx.name(listener)} listens as {who} goes on."
+            piece.size, piece.framing, piece.angle = spec.size, spec.framing, spec.angle
+            piece.movement, piece.lens = spec.movement, spec.lens_mm
+        elif (i // 2) % 2 == 1 or not listener:
+            piece.subjects, piece.framing = main.subjects[:1], "single"
+            piece.size, piece.movement, piece.lens = "CU", "dolly-in", None
+            piece.description = f"{who} goes on; the camera eases in."
         else:
-            who = ctx.name(speaker) if speaker else "The voice"
-            out.append(Draft(
-                rule=main.rule, start=main.start, end=main.end, subjects=main.subjects,
-                description=f"{who} goes on.", size=main.size, framing=main.framing,
-                angle=main.angle, movement="dolly-in", duration=each, lens=main.lens,
-                screen=main.screen, tile=False))
+            piece.framing, piece.size, piece.lens = "two-shot", "MS", None
+            piece.description = f"{who} and {ctx.name(listener)}; {who} goes on."
+        piece.screen = _screen(state, piece.subjects, piece.framing)
+        out.append(piece)
     return out
 
 

@@ -19,6 +19,7 @@ inside the shots made from it (or is listed as omitted, with the reason).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from ..config import PlannerSettings
@@ -30,6 +31,7 @@ from .rules import SIZES, Rules
 
 log = logging.getLogger(__name__)
 _INSERT_ANGLES = ("high", "overhead", "eye-level")
+_OVER_SHOULDER = re.compile(r"^(?:(.+?), over .+?'s shoulder,|Over .+?'s shoulder: )")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def _plan_scene(ctx: PlanContext, scene: Scene, quotes_by_para) -> tuple[list[Dr
             made.append(opening)
             items = items[used:]
         if beats.lines:
-            made.extend(cover_turns(ctx, state, pos, beats, items))
+            made.extend(cover_turns(ctx, state, pos, beats, items,
+                                    lambda units: _narration(ctx, state, pos, beats, units)))
         elif items:
             made.extend(_narration(ctx, state, pos, beats, items))
         _tile(made, beats)
@@ -221,13 +224,20 @@ def _vary(d: Draft) -> None:
         i = _INSERT_ANGLES.index(d.angle) if d.angle in _INSERT_ANGLES else -1
         d.angle = _INSERT_ANGLES[(i + 1) % len(_INSERT_ANGLES)]
         return
+    if d.framing == "OTS":
+        # The same speaker again: a clean single instead of another OTS.
+        d.framing, d.subjects = "single", d.subjects[:1]
+        d.screen = tuple(p for p in d.screen if p[0] in d.subjects)
+        d.description = _OVER_SHOULDER.sub(lambda m: m.group(1) or "", d.description, count=1)
+        return
     if d.framing == "none" and d.size in ("EWS", "WS"):
         d.size = "EWS" if d.size == "WS" else "WS"      # scenery stays wide
         d.lens = None
         return
     order = [s for s in SIZES if s != "INSERT"]
     i = order.index(d.size)
-    d.size = order[i + 1] if i + 1 < len(order) else order[i - 1]
+    # One step tighter, but never past a close-up: from CU or ECU, one wider.
+    d.size = order[i + 1] if order[i + 1:i + 2] and i + 1 <= order.index("CU") else order[i - 1]
     d.lens = None           # the lens follows the new size
 
 

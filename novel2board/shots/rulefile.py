@@ -39,7 +39,7 @@ SCHEMA: dict[str, Any] = {
     "dialogue": {"opening": DIALOGUE_SHOT, "exchange": DIALOGUE_SHOT,
                  "single": DIALOGUE_SHOT, "group": DIALOGUE_SHOT,
                  "reaction": DIALOGUE_SHOT, "tighten": [str],
-                 "max_shot_s": NUMBER, "action_s": NUMBER,
+                 "max_shot_s": NUMBER, "action_s": NUMBER, "absorb_words": int,
                  "speech_verbs": [str], "heat": {"matcher": ANY, "dependency": ANY}},
     "flags": {ANY_KEY: {"matcher": ANY, "dependency": ANY, "cue": str, "suggest": str}},
 }

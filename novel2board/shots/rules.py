@@ -83,6 +83,7 @@ class DialogueSpec:
     max_shot_s: float
     action_s: float
     speech_verbs: frozenset[str]
+    absorb_words: int = 25
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def _dialogue(data: dict) -> DialogueSpec:
         tighten=tuple(data.get("tighten") or ("MS", "MCU", "CU")),
         max_shot_s=float(data.get("max_shot_s", 8)),
         action_s=float(data.get("action_s", 1.5)),
+        absorb_words=int(data.get("absorb_words", 25)),
         speech_verbs=frozenset(str(v).lower() for v in data.get("speech_verbs") or ()))
 
 
