@@ -249,8 +249,12 @@ def check_invariants(b) -> None:
         assert shots[0].size in ("EWS", "WS")
         sides: dict[str, str] = {}
         for s in shots:
+            if not s.rule.startswith("dialogue-"):
+                sides = {}          # an exchange is a run of speech shots
             for cid, side in s.screen:
                 assert sides.setdefault(cid, side) == side, "a character changed screen side"
+            if s.framing in ("OTS", "two-shot") and len(s.screen) == 2:
+                assert s.screen[0][1] != s.screen[1][1], "two people on one side"
         for a, c in zip(shots, shots[1:]):
             assert (a.subjects, a.size, a.angle, a.framing) != (c.subjects, c.size, c.angle,
                                                                 c.framing)

@@ -10,6 +10,8 @@ from .beats import Unit
 from .describe import describe
 from .rules import Rule
 
+# Screen positions in the order they are handed out within an exchange.
+_SIDES = ("left", "right", "center", "center-left", "center-right")
 # Cues decided by the scene's opening, not by a beat.
 _OPENING_CUES = ("scene-opening", "scene-continues")
 
@@ -48,6 +50,8 @@ class Exchange:
     heat: int = 0
     last_pos: int | None = None
     grouped: bool = False
+    # Screen sides, fixed for the whole exchange (the 180-degree rule).
+    sides: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,16 +59,24 @@ class SceneState:
     """What the planner remembers while it walks one scene."""
 
     seen: set[str] = field(default_factory=set)         # characters already shown
-    sides: dict[str, str] = field(default_factory=dict)  # screen side, for the scene
+    # The side each character last had in this scene: a new exchange keeps
+    # it when it can, so the geography stays the same from talk to talk.
+    sides: dict[str, str] = field(default_factory=dict)
     exchange: Exchange = field(default_factory=Exchange)
     last_turn_pos: int | None = None                    # paragraph of the last speech
 
     def side_for(self, cid: str) -> str:
-        if cid not in self.sides:
-            taken = set(self.sides.values())
-            self.sides[cid] = next((s for s in ("left", "right", "center") if s not in taken),
-                                   "center")
-        return self.sides[cid]
+        """The character's side in the current exchange, chosen once."""
+        fixed = self.exchange.sides
+        if cid not in fixed:
+            taken = set(fixed.values())
+            wanted = [self.sides[cid]] if cid in self.sides else []
+            fixed[cid] = next((s for s in (*wanted, *_SIDES) if s not in taken), "center")
+            self.sides[cid] = fixed[cid]
+        return fixed[cid]
+
+    def known_side(self, cid: str) -> str | None:
+        return self.exchange.sides.get(cid) or self.sides.get(cid)
 
 
 @dataclass(frozen=True)

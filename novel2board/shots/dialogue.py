@@ -163,10 +163,12 @@ def _listener(ex: Exchange, state: SceneState, speaker: str | None,
 
 
 # ------------------------------------------------------------- speech shots
-def _speech_s(ctx, lines: list[Line]) -> float:
+def _speech_s(ctx, lines: list[Line], pause: bool = True) -> float:
+    """Seconds to speak the lines: words at the speech rate, plus one pause
+    for the turn (a turn broken into several shots pauses once)."""
     s = ctx.settings
     words = sum(len(strip_markup(ln.quote.text).split()) for ln in lines)
-    return words / s.words_per_second + s.line_pause_s
+    return words / s.words_per_second + (s.line_pause_s if pause else 0.0)
 
 
 def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
@@ -176,7 +178,7 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
     spec_d = ctx.rules.dialogue
     ex = state.exchange
     kind, spec = _coverage(ctx, state, speaker, listener)
-    speech = _speech_s(ctx, lines)
+    speech = _speech_s(ctx, lines, pause=not any(d.dialogue for d in made))
     seconds = max(speech, spec_d.action_s * len(units))
     subjects = _subjects(kind, ex, speaker, listener)
     text = _speech_text(ctx, kind, speaker, listener, lines, units)
@@ -232,7 +234,7 @@ def _subjects(kind: str, ex: Exchange, speaker, listener) -> tuple[str, ...]:
 def _screen(state: SceneState, subjects, framing: str) -> tuple[tuple[str, str], ...]:
     if framing in ("none", "POV") or not subjects:
         return ()
-    if framing == "single" and subjects[0] not in state.sides:
+    if framing == "single" and state.known_side(subjects[0]) is None:
         return ()       # a lone character: no line to keep yet
     return tuple((c, state.side_for(c)) for c in subjects)
 

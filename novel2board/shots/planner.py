@@ -151,7 +151,8 @@ def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBe
     for d in drafts:
         # Characters already placed on screen keep their side (180-degree rule).
         if d.framing not in ("none", "POV"):
-            d.screen = tuple((c, state.sides[c]) for c in d.subjects if c in state.sides)
+            d.screen = tuple((c, state.known_side(c)) for c in d.subjects
+                             if state.known_side(c))
     return drafts
 
 
