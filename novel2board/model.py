@@ -171,6 +171,8 @@ class Shot:
     # Screen side per subject ("left"/"right"), kept across an exchange.
     screen: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()     # suggestions attached to flags
+    # The cut into this shot when it opens a scene ("CUT TO:", "DISSOLVE TO:").
+    transition: str = ""
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ def _shot(board: Board, shot) -> dict:
                      for d in shot.dialogue],
         "duration_s": shot.duration_s, "start": shot.start, "end": shot.end,
         "rule": shot.rule, "flags": list(shot.flags), "notes": list(shot.notes),
+        "transition": shot.transition,
         "prompts": prompts,
     }
 

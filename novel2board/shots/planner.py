@@ -1,35 +1,37 @@
 """Stage 4, shots: each scene becomes coverage, by the rules in rules.yaml.
 
-One shot per beat: a scene opens wide; each narration paragraph makes the
-shot of the first rule whose cue it matches (a long paragraph with two
-different cues makes two); each speech turn makes one dialogue shot, a
-two-shot to open an exchange, then over-the-shoulder shot/reverse-shot with
-each speaker kept on their own side of the line and tightening as the
-exchange goes on.  Every quote lands in exactly one shot.
+A scene opens wide.  Then paragraph by paragraph:
+
+- narration is cut into beats (`beats.py`); a beat that a rule's cue claims
+  strongly (a close-up on a physical tell, an insert of an object handled,
+  a point of view, a tracking shot) starts a shot of its own, the rest join
+  the beat before them, and a paragraph gets at most a few shots, so a
+  paragraph of scenery is one or two shots and not one per sentence;
+- speech is covered by `dialogue.py`: a two-shot to open an exchange, then
+  over-the-shoulder shot/reverse-shot, each character kept on their side of
+  the line, tightening as the exchange heats up, long speeches broken by
+  the listener's reaction.
+
+Every quote lands in the dialogue of exactly one shot; every paragraph lies
+inside the shots made from it (or is listed as omitted, with the reason).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass, field
+import logging
+import re
+from dataclasses import dataclass
 
 from ..config import PlannerSettings
-from ..model import (Analysis, ChapterText, DialogueLine, Omitted, Scene, Shot)
-from .describe import describe, strip_markup
-from .rules import SIZES, Rule, Rules
+from ..model import Analysis, ChapterText, Omitted, Scene, Shot
+from .beats import ParagraphBeats, Unit, read_paragraph
+from .coverage import Draft, SceneState, claim, narration_draft
+from .dialogue import cover_turns
+from .rules import SIZES, Rules
 
-_LONG_PARAGRAPH_WORDS = 90
-
-
-@dataclass
-class _SceneState:
-    """What the planner remembers while it walks one scene."""
-
-    seen: set = field(default_factory=set)          # characters already shown
-    sides: dict = field(default_factory=dict)       # character -> left/right
-    last_speakers: list = field(default_factory=list)
-    turn: int = 0                                   # turns in this exchange
-    last_quote_para: int | None = None
+log = logging.getLogger(__name__)
+_INSERT_ANGLES = ("high", "overhead", "eye-level")
+_OVER_SHOULDER = re.compile(r"^(?:(.+?), over .+?'s shoulder,|Over .+?'s shoulder: )")
 
 
 @dataclass(frozen=True)
@@ -43,245 +45,217 @@ class PlanContext:
     def name(self, cid: str | None) -> str:
         for c in self.analysis.characters:
             if c.id == cid:
-                return c.name if not c.narrator else "The narrator"
+                return c.name if not c.narrator else "the narrator"
         return "Someone"
 
 
-def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]) -> tuple[tuple[Shot, ...], tuple[Omitted, ...]]:
+def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
+                 ) -> tuple[tuple[Shot, ...], tuple[Omitted, ...]]:
     shots: list[Shot] = []
-    for scene in scenes:
-        shots.extend(_plan_scene(ctx, scene))
-    return tuple(shots), ()
-
-
-def _plan_scene(ctx: PlanContext, scene: Scene) -> list[Shot]:
-    state = _SceneState()
-    drafts: list[dict] = []
+    omitted: list[Omitted] = []
     quotes_by_para: dict[int, list] = {}
     for q in ctx.analysis.quotes:
         quotes_by_para.setdefault(q.paragraph, []).append(q)
+    for scene in scenes:
+        drafts, left_out = _plan_scene(ctx, scene, quotes_by_para)
+        shots.extend(_finish(ctx, scene, drafts))
+        omitted.extend(left_out)
+    return tuple(shots), tuple(omitted)
+
+
+def _plan_scene(ctx: PlanContext, scene: Scene, quotes_by_para) -> tuple[list[Draft], list]:
+    state = SceneState()
+    drafts: list[Draft] = []
+    omitted = []
     for pos, pindex in enumerate(scene.paragraphs):
         para = ctx.chapter.paragraphs[pindex]
-        doc = ctx.docs[pindex]
-        quotes = quotes_by_para.get(pindex, [])
-        keep = _outside(quotes, para.start)
-        actors = _actors(ctx.analysis, para.start, para.end, quotes)
-        if pos == 0:
-            drafts.append(_establishing(ctx, scene, para, doc, keep))
-        if quotes:
-            drafts.append(_dialogue(ctx, scene, state, para, doc, quotes, actors, keep))
-        elif pos > 0 or len(doc) > 0:
-            drafts.extend(_narration(ctx, scene, state, para, doc, actors, keep,
-                                     skip_scenery=(pos == 0)))
-        state.seen.update(actors)
-    return _finish(ctx, scene, drafts)
-
-
-# ----------------------------------------------------------- the shot kinds
-def _establishing(ctx, scene, para, doc, keep) -> dict:
-    rule = _rule(ctx, "establishing")
-    sents = list(doc.sents)[:1]
-    place = next((loc.name for loc in ctx.analysis.locations if loc.id == scene.location), None)
-    text = describe(sents)
-    if place and place.lower() not in text.lower():
-        text = f"{place[:1].upper()}{place[1:]}. {text}"
-    return _draft(ctx, rule, para.start, _sent_end(para, sents), (), text, (), doc, keep)
-
-
-def _narration(ctx, scene, state, para, doc, actors, keep, skip_scenery) -> list[dict]:
-    matched = ctx.rules.matched(doc, keep)
-    sents = list(doc.sents)
-    chosen = _choose_rules(ctx, state, actors, matched)
-    if skip_scenery and chosen and chosen[0].id == "scenery":
-        return []           # the establishing shot already covers this paragraph
-    words = len(para.text.split())
-    if words >= _LONG_PARAGRAPH_WORDS and len(sents) >= 4 and len(chosen) > 1:
-        half = len(sents) // 2
-        first, second = sents[:half], sents[half:]
-        return [
-            _draft(ctx, chosen[0], para.start, _sent_end(para, first), actors,
-                   describe(first, ctx.name(actors[0]) if actors else None), (), doc, keep, first),
-            _draft(ctx, chosen[1], para.start + second[0].start_char, para.end, actors,
-                   describe(second, ctx.name(actors[0]) if actors else None), (), doc, keep, second),
-        ]
-    rule = chosen[0]
-    return [_draft(ctx, rule, para.start, para.end, actors,
-                   describe(sents[:3], ctx.name(actors[0]) if actors else None), (), doc, keep,
-                   sents)]
-
-
-def _choose_rules(ctx, state, actors, matched) -> list[Rule]:
-    chosen = []
-    for rule in ctx.rules.rules:
-        if rule.id == "establishing":
+        beats = read_paragraph(para, ctx.docs[pindex], quotes_by_para.get(pindex, []),
+                               ctx.analysis, ctx.rules)
+        if not beats.items:
+            omitted.append(Omitted(para.start, para.end, "no words to show or speak"))
             continue
-        if _cue_fires(rule, state, actors, matched):
-            chosen.append(rule)
-    return chosen or [ctx.rules.rules[-1]]
+        items = list(beats.items)
+        made: list[Draft] = []
+        if pos == 0:
+            opening, used = _opening(ctx, scene, beats)
+            made.append(opening)
+            items = items[used:]
+        if beats.lines:
+            made.extend(cover_turns(ctx, state, pos, beats, items,
+                                    lambda units: _narration(ctx, state, pos, beats, units)))
+        elif items:
+            made.extend(_narration(ctx, state, pos, beats, items))
+        _tile(made, beats)
+        drafts.extend(made)
+    return drafts, omitted
 
 
-def _cue_fires(rule: Rule, state, actors, matched) -> bool:
-    if rule.cue is None:
-        return f"rules:{rule.id}" in matched
-    if rule.cue == "always":
-        return True
-    if rule.cue == "any-character":
-        return bool(actors)
-    if rule.cue == "three-or-more":
-        return len(set(actors)) >= 3
-    if rule.cue == "first-appearance":
-        return any(a not in state.seen for a in actors)
-    return False
+# -------------------------------------------------------------- the opening
+def _opening(ctx: PlanContext, scene: Scene, beats: ParagraphBeats) -> tuple[Draft, int]:
+    """The establishing (or re-establishing) wide shot, and how many of the
+    paragraph's first items it shows: leading sentences of pure scenery."""
+    rules = ctx.rules
+    cue = "scene-opening" if scene.cause in rules.defaults.establish_on else "scene-continues"
+    rule = rules.with_builtin(cue) or rules.with_builtin("scene-opening") or rules.rules[0]
+    used, words = 0, 0
+    for item in beats.items:
+        if not isinstance(item, Unit) or item.actors:
+            break
+        if used and words + item.words > rules.defaults.words_per_shot:
+            break
+        used, words = used + 1, words + item.words
+    shown = list(beats.items[:used]) or [i for i in beats.items[:1] if isinstance(i, Unit)]
+    draft = narration_draft(ctx, rule, shown, agent=None, para=beats.paragraph)
+    place = next((loc.name for loc in ctx.analysis.locations if loc.id == scene.location), None)
+    if place and place.lower() not in draft.description.lower():
+        draft.description = f"{place[:1].upper()}{place[1:]}. {draft.description}".strip()
+    if not shown:
+        draft.start, draft.end = beats.paragraph.start, beats.items[0].start
+        if draft.end <= draft.start:
+            draft.end = beats.items[0].end
+    draft.subjects = ()
+    draft.tile = bool(used)
+    if used == len(beats.items):
+        draft.end = beats.paragraph.end
+    return draft, used
 
 
-def _dialogue(ctx, scene, state, para, doc, quotes, actors, keep) -> dict:
-    spec = ctx.rules.dialogue
-    speaker = next((q.speaker for q in quotes if q.speaker), None)
-    if state.last_quote_para is None or para.index - state.last_quote_para > 2:
-        state.turn, state.last_speakers = 0, []
-    state.turn += 1
-    state.last_quote_para = para.index
-    if speaker and (not state.last_speakers or state.last_speakers[-1] != speaker):
-        state.last_speakers.append(speaker)
-    recent = list(dict.fromkeys(reversed(state.last_speakers)))[:3]
-    listener = next((s for s in recent if s != speaker), None)
-    if listener is None:
-        listener = next((a for a in actors if a != speaker), None) or next(
-            (c for c in scene.characters if c != speaker and c in state.seen), None)
-    present = len({c for c in (speaker, listener, *actors) if c})
-    if len(recent) >= 3 and present >= 3:
-        kind, subjects = "group", tuple(recent)
-    elif state.turn == 1 and speaker and listener:
-        kind, subjects = "opening", (speaker, listener)
-    elif speaker and listener:
-        kind, subjects = "exchange", (speaker, listener)
-    else:
-        kind, subjects = "single", tuple(c for c in (speaker,) if c)
-    entry = spec.get(kind, {})
-    tighten = spec.get("tighten") or ["MS"]
-    size = entry.get("size") or tighten[min(state.turn, len(tighten)) - 1]
-    for cid in subjects[:2]:
-        if cid not in state.sides:
-            state.sides[cid] = "left" if "left" not in state.sides.values() else "right"
-    lines = tuple(DialogueLine(q.id, q.speaker, q.text) for q in quotes)
-    action = [s for s in doc.sents if keep(s.start_char)
-              and not any(q.start - para.start <= s.start_char < q.end - para.start for q in quotes)]
-    verb = "asks" if quotes[-1].text.rstrip("\u201d\"' ").endswith("?") else "speaks"
-    who = ctx.name(speaker) if speaker else "Someone"
-    text = describe(action[:2], who) if action else f"{who} {verb}"
-    if listener and action:
-        text = f"{text} ({who} to {ctx.name(listener)})"
-    elif listener:
-        text = f"{who} {verb} to {ctx.name(listener)}"
-    rule = Rule(id=entry.get("id", f"dialogue-{kind}"), cue="dialogue", shot=None)
-    draft = _draft(ctx, rule, para.start, para.end, subjects, text, lines, doc, keep)
-    draft.update(size=size, framing=entry.get("framing", "single"),
-                 angle=entry.get("angle", "eye-level"),
-                 movement=entry.get("movement", "static"),
-                 screen=tuple((c, state.sides[c]) for c in subjects if c in state.sides))
-    return draft
+# --------------------------------------------------------------- narration
+def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBeats,
+               units: list[Unit]) -> list[Draft]:
+    segments: list[list] = []           # [rule, agent, units, the claim that started it]
+    for unit in units:
+        found = claim(ctx, state, pos, unit, first=(unit is beats.units[0]))
+        rule, agent = found.rule, found.agent
+        state.seen.update(unit.actors)
+        last = segments[-1] if segments else None
+        if last is None:
+            segments.append([rule, agent, [unit], found])
+        elif rule.fallback:
+            # Description and action that no rule claims stay with the beat
+            # before, unless somebody else now does something.
+            if unit.main_agent and last[1] and unit.main_agent != last[1] and unit.agents:
+                segments.append([rule, unit.main_agent, [unit], None])
+            else:
+                last[2].append(unit)
+                last[1] = last[1] or agent
+        elif last[0] is rule and last[1] == agent:
+            last[2].append(unit)
+        else:
+            segments.append([rule, agent, [unit], found])
+    segments = _merge_to_cap(ctx, segments, beats)
+    drafts = [narration_draft(ctx, rule, seg_units, agent, beats.paragraph,
+                              found.focus if found else (),
+                              found.focus_character if found else None)
+              for rule, agent, seg_units, found in segments]
+    for d in drafts:
+        # Characters already placed on screen keep their side (180-degree rule).
+        if d.framing not in ("none", "POV"):
+            d.screen = tuple((c, state.known_side(c)) for c in d.subjects
+                             if state.known_side(c))
+    return drafts
 
 
-# ---------------------------------------------------------------- assembly
-def _draft(ctx, rule: Rule, start, end, subjects, description, lines, doc, keep,
-           sents=None) -> dict:
-    spec = rule.shot
-    flag_ids = _flags_in(ctx.rules, doc, keep, sents)
-    return dict(rule=rule.id, start=start, end=end, subjects=tuple(dict.fromkeys(subjects)),
-                description=description, dialogue=lines, flags=flag_ids,
-                size=spec.size if spec else "MS", framing=spec.framing if spec else "single",
-                angle=spec.angle if spec else "eye-level",
-                movement=spec.movement if spec else "static",
-                base_s=spec.duration_s if spec else 0.0,
-                lens=spec.lens_mm if spec else None,
-                words=sum(len(s.text.split()) for s in sents) if sents else 0,
-                screen=())
+def _merge_to_cap(ctx: PlanContext, segments: list[list], beats: ParagraphBeats) -> list[list]:
+    """At most a few shots per paragraph: merge the smallest neighbours."""
+    d = ctx.rules.defaults
+    words = sum(u.words for s in segments for u in s[2])
+    cap = max(1, min(d.max_shots_per_paragraph, 1 + int(words // d.words_per_shot)))
+    if not beats.actors:
+        cap = min(cap, d.scenery_max_shots)
+    order = {r.id: i for i, r in enumerate(ctx.rules.rules)}
+    while len(segments) > cap:
+        sizes = [sum(u.words for u in a[2]) + sum(u.words for u in b[2])
+                 for a, b in zip(segments, segments[1:])]
+        i = sizes.index(min(sizes))
+        a, b = segments[i], segments[i + 1]
+        keep = a if (b[0].fallback or (not a[0].fallback and order[a[0].id] <= order[b[0].id])) \
+            else b
+        segments[i:i + 2] = [[keep[0], keep[1] or a[1] or b[1], a[2] + b[2], keep[3]]]
+    return segments
 
 
-def _flags_in(rules: Rules, doc, keep, sents) -> set[str]:
-    """Flag ids whose patterns match outside quotes, within the shot's sentences."""
-    if sents:
-        bounds = [(sent.start_char, sent.end_char) for sent in sents]
-        inside = lambda idx: keep(idx) and any(a <= idx < b for a, b in bounds)  # noqa: E731
-    else:
-        inside = keep
-    return {m.split(":", 1)[1] for m in rules.matched(doc, inside) if m.startswith("flags:")}
+# ----------------------------------------------------------------- assembly
+def _tile(drafts: list[Draft], beats: ParagraphBeats) -> None:
+    """Stretch the paragraph's main shots so that together they cover it all:
+    words no shot shows ("she said") still lie inside a shot's span."""
+    para = beats.paragraph
+    main = [d for d in drafts if d.tile]
+    if not main:
+        return
+    main[0].start = min(main[0].start, para.start)
+    main[-1].end = max(main[-1].end, para.end)
+    for a, b in zip(main, main[1:]):
+        if a.end < b.start:
+            a.end = b.start
 
 
-def _finish(ctx: PlanContext, scene: Scene, drafts: list[dict]) -> list[Shot]:
+def _finish(ctx: PlanContext, scene: Scene, drafts: list[Draft]) -> list[Shot]:
     shots: list[Shot] = []
     prev = None
+    flag_order = [f.id for f in ctx.rules.flags]
+    suggest = {f.id: f.suggest for f in ctx.rules.flags}
     for n, d in enumerate(drafts, start=1):
-        size = d["size"]
-        if prev is not None and prev.subjects == d["subjects"] and prev.size == size \
-                and prev.angle == d["angle"] and prev.framing == d["framing"]:
-            size = _step(size)      # 30-degree rule: never the same set-up twice
-        duration = _duration(ctx, d)
-        flags = set(d["flags"])
-        if len(d["subjects"]) >= 2 and d["movement"] in ("tracking", "handheld"):
-            flags.add("complex-motion")
-        if size in ("CU", "ECU") and duration > 4:
-            flags.add("long-close-up")
-        if duration > ctx.settings.max_clip_s:
-            flags.add("longer-than-clip")
-        flag_rules = {f.id: f for f in ctx.rules.flags}
-        ordered_flags = tuple(f for f in flag_rules if f in flags)
-        shot = Shot(
-            id=f"{scene.id}.{n}", scene=scene.id, number=n, size=size,
-            framing=d["framing"], angle=d["angle"], movement=d["movement"],
-            lens_mm=int(d["lens"] or ctx.rules.lens_by_size.get(size, 50)),
-            subjects=d["subjects"], description=d["description"],
-            dialogue=d["dialogue"], duration_s=duration, start=d["start"], end=d["end"],
-            rule=d["rule"], flags=ordered_flags, screen=d["screen"],
-            notes=tuple(flag_rules[f].suggest for f in ordered_flags))
-        shots.append(shot)
-        prev = shot
+        if prev is not None and _same_setup(prev, d):
+            _vary(d)        # 30-degree rule: never the same set-up twice in a row
+        flags = _flags(ctx, d)
+        ordered = tuple(f for f in flag_order if f in flags)
+        lens = d.lens or ctx.rules.defaults.lens_mm.get(d.size, 50)
+        shots.append(Shot(
+            id=f"{scene.id}.{n}", scene=scene.id, number=n, size=d.size,
+            framing=d.framing, angle=d.angle, movement=d.movement, lens_mm=int(lens),
+            subjects=d.subjects, description=d.description[:1].upper() + d.description[1:],
+            dialogue=tuple(d.dialogue),
+            duration_s=_half_seconds(d.duration), start=d.start, end=d.end, rule=d.rule,
+            flags=ordered, screen=d.screen, notes=tuple(suggest[f] for f in ordered),
+            transition=scene.transition_in if n == 1 else ""))
+        prev = d
     return shots
 
 
-def _step(size: str) -> str:
+def _same_setup(a: Draft, b: Draft) -> bool:
+    # Subjects in order: the first faces the camera, so a reverse angle
+    # (Ilse over Tomas, then Tomas over Ilse) is a different set-up.
+    return (a.subjects == b.subjects and a.size == b.size
+            and a.angle == b.angle and a.framing == b.framing)
+
+
+def _vary(d: Draft) -> None:
+    if d.size == "INSERT":
+        i = _INSERT_ANGLES.index(d.angle) if d.angle in _INSERT_ANGLES else -1
+        d.angle = _INSERT_ANGLES[(i + 1) % len(_INSERT_ANGLES)]
+        return
+    if d.framing == "OTS":
+        # The same speaker again: a clean single instead of another OTS.
+        d.framing, d.subjects = "single", d.subjects[:1]
+        d.screen = tuple(p for p in d.screen if p[0] in d.subjects)
+        d.description = _OVER_SHOULDER.sub(lambda m: m.group(1) or "", d.description, count=1)
+        return
+    if d.framing == "none" and d.size in ("EWS", "WS"):
+        d.size = "EWS" if d.size == "WS" else "WS"      # scenery stays wide
+        d.lens = None
+        return
     order = [s for s in SIZES if s != "INSERT"]
-    if size not in order:
-        return size
-    i = order.index(size)
-    return order[i + 1] if i + 1 < len(order) else order[i - 1]
+    i = order.index(d.size)
+    # One step tighter, but never past a close-up: from CU or ECU, one wider.
+    d.size = order[i + 1] if order[i + 1:i + 2] and i + 1 <= order.index("CU") else order[i - 1]
+    d.lens = None           # the lens follows the new size
 
 
-def _duration(ctx: PlanContext, d: dict) -> float:
-    s = ctx.settings
-    if d["dialogue"]:
-        seconds = sum(len(strip_markup(line.text).split()) / s.words_per_second + s.line_pause_s
-                      for line in d["dialogue"])
-    else:
-        seconds = min(d["base_s"] + d["words"] * ctx.rules.action_s_per_word,
-                      ctx.rules.max_action_s)
+def _flags(ctx: PlanContext, d: Draft) -> set[str]:
+    flags = set(d.flags)
+    builtin = {f.builtin: f.id for f in ctx.rules.flags if f.builtin}
+    checks = {
+        "complex-motion": len(d.subjects) >= 2 and d.movement in
+        ("tracking", "handheld", "crane", "orbit"),
+        "long-close-up": d.size in ("CU", "ECU") and d.duration > 4,
+        "longer-than-clip": d.duration > ctx.settings.max_clip_s,
+    }
+    for cue, fires in checks.items():
+        if fires and cue in builtin:
+            flags.add(builtin[cue])
+    return flags
+
+
+def _half_seconds(seconds: float) -> float:
     return round(max(seconds, 1.0) * 2) / 2     # half seconds: an editor's grid
-
-
-# ----------------------------------------------------------------- helpers
-def _rule(ctx: PlanContext, rid: str) -> Rule:
-    for rule in ctx.rules.rules:
-        if rule.id == rid:
-            return rule
-    return ctx.rules.rules[-1]
-
-
-def _outside(quotes, para_start: int):
-    spans = [(q.start - para_start, q.end - para_start) for q in quotes]
-    return lambda idx: not any(a <= idx < b for a, b in spans)
-
-
-def _actors(analysis: Analysis, start: int, end: int, quotes) -> tuple[str, ...]:
-    starts = [m.start for m in analysis.mentions]
-    lo, hi = bisect_right(starts, start - 1), bisect_right(starts, end - 1)
-    found = []
-    for m in analysis.mentions[lo:hi]:
-        if any(q.start <= m.start < q.end for q in quotes):
-            continue
-        if m.character not in found:
-            found.append(m.character)
-    return tuple(found)
-
-
-def _sent_end(para, sents) -> int:
-    return para.start + sents[-1].end_char if sents else para.end

@@ -1,0 +1,266 @@
+"""A paragraph read as a director reads it: beats of action and lines of speech.
+
+A paragraph becomes a list of items in text order: `Unit`s (a sentence of
+narration, its quoted words left out) and `Line`s (one quotation each).
+Each unit knows who is in it, who does something in it (the subjects of its
+verbs), and which rules' patterns hit it, and how strongly: a hit in the
+sentence's main clause is strong, a hit in a subordinate clause ("the way
+some people watch a fire") is minor and never decides a shot on its own.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..model import Analysis, Paragraph, Quote
+from .rules import CueMatch, Rules
+
+# Dependency labels that put a word in a subordinate clause.
+_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
+_SUBJECTS = {"nsubj", "nsubjpass"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    strong: bool
+    agent: str | None           # the character doing it, when there is one
+    # What it is done to ("the traces" in "she watched the traces"): the
+    # last word of a dependency pattern and the words that hang on it.
+    focus: tuple = field(default=(), compare=False, repr=False)
+    focus_character: str | None = None      # when what is looked at is a character
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence of narration (outside quotation marks)."""
+
+    start: int                  # offsets into the source text
+    end: int
+    tokens: tuple = field(compare=False, repr=False)
+    actors: tuple[str, ...]     # characters named or referred to, in order
+    agents: tuple[str, ...]     # characters who are subjects of its verbs
+    lead: str | None            # the character who is subject of its main verb
+    opener: str | None          # who a he/she that starts the sentence refers to
+    hits: tuple[Hit, ...]
+    flags: frozenset[str]
+    speech_tag: bool            # only "she said" or the like
+
+    @property
+    def words(self) -> int:
+        return sum(1 for t in self.tokens if not t.is_punct and not t.is_space)
+
+    @property
+    def main_agent(self) -> str | None:
+        return self.agents[0] if self.agents else (self.actors[0] if self.actors else None)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One quotation."""
+
+    quote: Quote
+
+    @property
+    def start(self) -> int:
+        return self.quote.start
+
+    @property
+    def end(self) -> int:
+        return self.quote.end
+
+
+@dataclass(frozen=True)
+class ParagraphBeats:
+    paragraph: Paragraph
+    items: tuple                # Units and Lines in text order
+    heated: bool                # a "heat" pattern hit anywhere in it
+
+    @property
+    def units(self) -> list[Unit]:
+        return [i for i in self.items if isinstance(i, Unit)]
+
+    @property
+    def lines(self) -> list[Line]:
+        return [i for i in self.items if isinstance(i, Line)]
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a for u in self.units for a in u.actors))
+
+
+def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis,
+                   rules: Rules) -> ParagraphBeats:
+    spans = [(q.start - para.start, q.end - para.start) for q in quotes]
+
+    def quoted(tok) -> bool:
+        end = tok.idx + len(tok.text)
+        return any(tok.idx < b and end > a for a, b in spans)
+
+    who = _character_tokens(para, doc, analysis, quotes)
+    hits = rules.find(doc)
+    items: list = [Line(q) for q in quotes]
+    for sent in doc.sents:
+        tokens = [t for t in sent if not quoted(t)]
+        if not any(not t.is_punct and not t.is_space for t in tokens):
+            continue
+        items.append(_unit(para, tokens, sent, who, hits, rules, bool(quotes)))
+    items.sort(key=lambda i: (i.start, 0 if isinstance(i, Line) else 1))
+    # Heat counts in the narration, or as punctuation of the speech ("!",
+    # a line broken off) - not a word like "hiss" spoken in a calm line.
+    heated = any(h.key == "heat" and (not quoted(doc[h.anchor]) or doc[h.anchor].is_punct)
+                 for h in hits)
+    return ParagraphBeats(paragraph=para, items=tuple(items), heated=heated)
+
+
+def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules,
+          has_quotes: bool) -> Unit:
+    lo, hi = tokens[0].i, tokens[-1].i
+    inside = {t.i for t in tokens}
+    actors = tuple(dict.fromkeys(who[t.i] for t in tokens if t.i in who))
+    agents = tuple(dict.fromkeys(a for t in tokens if t.dep_ in _SUBJECTS
+                                 for a in [_character_of(t, who)] if a))
+    root = sent.root
+    lead = agent_of(root, who) if root.i in inside else None
+    # Speech tags ("she said") only stand beside a quotation.
+    verbs_of_speech = rules.dialogue.speech_verbs if has_quotes else frozenset()
+    trimmed = _without_leading_tag(tokens, verbs_of_speech)
+    tagged = len(trimmed) < len(tokens)
+    tokens = trimmed or tokens
+    unit_hits, flags = [], set()
+    for hit in hits:
+        if hit.anchor not in inside:
+            continue
+        if hit.key.startswith("flags:"):
+            flags.add(hit.key[6:])
+        elif hit.key.startswith("rules:"):
+            anchor = sent.doc[hit.anchor]
+            rule = rules.rule(hit.key[6:])
+            agent = agent_of(anchor, who)
+            if rule.needs == "character" and agent is None:
+                continue
+            focus = _focus(sent.doc, hit, inside)
+            looked_at = who.get(focus[0].i) if len(focus) == 1 else None
+            unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent, focus, looked_at))
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"]
+    words = [t for t in tokens if not t.is_punct]
+    speech_tag = (tagged and len(words) < 3) or (
+        bool(verbs) and len(words) <= 5
+        and all(t.lemma_.lower() in verbs_of_speech for t in verbs))
+    first = tokens[0]
+    opener = who.get(first.i) if first.lower_ in ("he", "she") else None
+    doc = sent.doc
+    return Unit(start=para.start + doc[lo].idx, end=para.start + doc[hi].idx + len(doc[hi].text),
+                tokens=tuple(tokens), actors=actors, agents=agents, lead=lead, opener=opener,
+                hits=tuple(unit_hits),
+                flags=frozenset(flags), speech_tag=speech_tag)
+
+
+def _without_leading_tag(tokens: list, speech_verbs) -> list:
+    """"said Edda, touching a man ..." -> "touching a man ...": the tag is
+    already in the shot's dialogue; what the speaker does is the picture."""
+    for k, tok in enumerate(tokens[:4]):
+        if tok.lemma_.lower() in speech_verbs and tok.pos_ == "VERB":
+            subject = {c.i for c in tok.children if c.dep_ in _SUBJECTS}
+            rest = tokens[k + 1:]
+            while rest and (rest[0].i in subject or rest[0].is_punct):
+                rest = rest[1:]
+            before = [t for t in tokens[:k] if not t.is_punct]
+            if all(t.i in subject for t in before):
+                return rest
+            return tokens
+    return tokens
+
+
+def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
+    if not hit.grammar or len(hit.tokens) < 2:
+        return ()
+    tok = doc[hit.tokens[-1]]
+    if tok.dep_ == "prep":
+        tok = next((c for c in tok.children if c.dep_ == "pobj"), tok)
+    words = [t for t in tok.subtree if t.i in inside]
+    return tuple(words) if 0 < len(words) <= 12 else ()
+
+
+def in_main_clause(tok) -> bool:
+    """True unless the word hangs in a subordinate clause of its sentence."""
+    seen = 0
+    while tok.dep_ != "ROOT" and seen < 50:
+        if tok.dep_ in _SUBORDINATE:
+            return False
+        tok, seen = tok.head, seen + 1
+    return True
+
+
+def agent_of(tok, who: dict[int, str]) -> str | None:
+    """The character who does what `tok` names: the subject of its verb, or
+    the owner of a body part ("her hands shook", "his knuckles")."""
+    if tok.pos_ in ("NOUN", "PROPN", "PRON"):
+        owner = _character_of(tok, who)
+        if owner:
+            return owner
+    verb = tok
+    for _ in range(6):
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        if verb.dep_ == "ROOT":
+            break
+        verb = verb.head
+    for _ in range(4):
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None:
+            return _character_of(subject, who)
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+            verb = verb.head            # "and held his hands ..." shares the subject
+            continue
+        return None
+    return None
+
+
+def _character_of(tok, who: dict[int, str]) -> str | None:
+    if tok.i in who:
+        return who[tok.i]
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.i in who:
+        return who[owner.i]
+    compound = next((c for c in tok.children if c.dep_ == "compound" and c.i in who), None)
+    return who[compound.i] if compound is not None else None
+
+
+def _character_tokens(para, doc, analysis: Analysis, quotes) -> dict[int, str]:
+    """Token index -> character id, for mentions outside quotation marks."""
+    starts = [m.start for m in analysis.mentions]
+    lo, hi = bisect_right(starts, para.start - 1), bisect_right(starts, para.end - 1)
+    mentions = [m for m in analysis.mentions[lo:hi]
+                if not any(q.start <= m.start < q.end for q in quotes)]
+    speaker = _sole_speaker(quotes)
+    gender = {c.id: c.gender for c in analysis.characters}
+    named = {gender.get(m.character) for m in mentions if m.kind == "name"}
+    who = {}
+    for m in mentions:
+        character = m.character
+        if (m.kind == "pronoun" and speaker and character != speaker
+                and _PRONOUN_GENDER.get(doc_text(para, m).lower()) == gender.get(speaker)
+                and gender.get(speaker) not in named):
+            # "he" beside his own quoted line is the speaker, unless a man
+            # is named in the paragraph (the usual reading of a turn).
+            character = speaker
+        span = doc.char_span(m.start - para.start, m.end - para.start, alignment_mode="expand")
+        if span is not None:
+            for tok in span:
+                who[tok.i] = character
+    return who
+
+
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",
+                   "she": "female", "her": "female", "hers": "female", "herself": "female"}
+
+
+def doc_text(para, mention) -> str:
+    return para.text[mention.start - para.start:mention.end - para.start]
+
+
+def _sole_speaker(quotes) -> str | None:
+    speakers = {q.speaker for q in quotes if q.speaker}
+    return speakers.pop() if len(speakers) == 1 else None

@@ -1,0 +1,179 @@
+"""Checking a rules file (templates/rules.yaml) before anything uses it.
+
+Every problem is collected with its line number and reported at once, in
+the style of novel2board.yaml's ConfigError: an unknown key gets a "did you
+mean", a wrong value names the allowed ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+
+SIZES = ("EWS", "WS", "FS", "MS", "MCU", "CU", "ECU", "INSERT")
+FRAMINGS = ("single", "two-shot", "group", "OTS", "POV", "none")
+ANGLES = ("eye-level", "high", "low", "dutch", "overhead", "worms-eye")
+MOVES = ("static", "pan", "tilt", "dolly-in", "dolly-out", "truck", "pedestal",
+         "crane", "tracking", "handheld", "orbit", "zoom")
+NUMBER = (int, float)
+ANY = object()          # a value not checked here (a spaCy pattern is checked by spaCy)
+ANY_KEY = "*"           # a mapping whose keys are names the user chooses
+
+SHOT = {"size": str, "framing": str, "angle": str, "movement": str,
+        "duration_s": NUMBER, "lens_mm": int}
+CUE = {"matcher": ANY, "dependency": ANY}
+RULE = {"id": str, "cue": (str, CUE), "needs": str, "shot": SHOT, "why": str}
+DIALOGUE_SHOT = {"id": str, **SHOT}
+SCHEMA: dict[str, Any] = {
+    "defaults": {"lens_mm": {ANY_KEY: int}, "action_s_per_word": NUMBER,
+                 "max_action_s": NUMBER, "establish_on": [str],
+                 "words_per_shot": NUMBER, "max_shots_per_paragraph": int,
+                 "scenery_max_shots": int, "exchange_gap": int,
+                 "body_parts": [str]},
+    "rules": [RULE],
+    "dialogue": {"opening": DIALOGUE_SHOT, "exchange": DIALOGUE_SHOT,
+                 "single": DIALOGUE_SHOT, "group": DIALOGUE_SHOT,
+                 "reaction": DIALOGUE_SHOT, "tighten": [str],
+                 "max_shot_s": NUMBER, "action_s": NUMBER, "absorb_words": int,
+                 "speech_verbs": [str], "heat": {"matcher": ANY, "dependency": ANY}},
+    "flags": {ANY_KEY: {"matcher": ANY, "dependency": ANY, "cue": str, "suggest": str}},
+}
+NEEDS = ("character",)
+REQUIRED_RULE_KEYS = ("id", "cue", "shot")
+
+
+def check_rule_file(text: str, path: Path) -> tuple[Any, list[tuple[int | None, str]]]:
+    """The file's data and every problem found in it (line, message); a
+    ConfigError only when it is not YAML at all."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        err = ConfigError([(mark.line + 1 if mark else None,
+                            f"is not valid YAML: {exc.problem}")], path)
+        if mark:
+            err.column = mark.column + 1
+        raise err from None
+    if root is None:
+        raise ConfigError([(None, "is empty; it needs a `rules:` list")], path)
+    problems: list[tuple[int | None, str]] = []
+    _check(root, SCHEMA, "", problems)
+    if isinstance(root, yaml.MappingNode):
+        _check_rule_values(root, problems)
+    data = yaml.safe_load(text)
+    return (data if isinstance(data, dict) else {}), problems
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _check(node: yaml.Node, schema: Any, where: str, problems: list) -> None:
+    if schema is ANY:
+        return
+    if isinstance(schema, tuple) and any(isinstance(s, dict) for s in schema):
+        # a string or a mapping (a rule's cue)
+        if isinstance(node, yaml.MappingNode):
+            _check(node, next(s for s in schema if isinstance(s, dict)), where, problems)
+        elif not isinstance(node, yaml.ScalarNode):
+            problems.append((_line(node), f"'{where}' should be a built-in cue name "
+                                          "or a mapping with matcher: or dependency:"))
+        return
+    if isinstance(schema, dict):
+        _check_mapping(node, schema, where, problems)
+    elif isinstance(schema, list):
+        if not isinstance(node, yaml.SequenceNode):
+            problems.append((_line(node), f"'{where}' should be a list"))
+            return
+        for i, item in enumerate(node.value):
+            _check(item, schema[0], f"{where}[{i}]", problems)
+    else:
+        _check_scalar(node, schema, where, problems)
+
+
+def _check_mapping(node, schema: dict, where: str, problems: list) -> None:
+    if not isinstance(node, yaml.MappingNode):
+        problems.append((_line(node), f"'{where or 'the file'}' should be a mapping of keys"))
+        return
+    seen = set()
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        path = f"{where}.{key}" if where else key
+        if key in seen:
+            problems.append((_line(key_node), f"'{path}' is given twice"))
+        seen.add(key)
+        if ANY_KEY in schema:
+            _check(value_node, schema[ANY_KEY], path, problems)
+            continue
+        if key not in schema:
+            guess = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
+            hint = f"; did you mean '{guess[0]}'?" if guess else \
+                f"; known keys here: {', '.join(sorted(schema))}"
+            problems.append((_line(key_node), f"unknown key '{path}'{hint}"))
+            continue
+        _check(value_node, schema[key], path, problems)
+    if schema is RULE:
+        for key in REQUIRED_RULE_KEYS:
+            if key not in seen:
+                problems.append((_line(node), f"{where} needs a '{key}'"))
+
+
+def _check_scalar(node, schema, where: str, problems: list) -> None:
+    if not isinstance(node, yaml.ScalarNode):
+        problems.append((_line(node), f"'{where}' should be a single value"))
+        return
+    value = yaml.safe_load(node.value) if node.style is None else node.value
+    allowed = schema if isinstance(schema, tuple) else (schema,)
+    ok = isinstance(value, allowed) and not isinstance(value, bool)
+    # A number where text is expected is fine as text (`id: 7`).
+    ok = ok or (allowed == (str,) and isinstance(value, NUMBER) and not isinstance(value, bool))
+    if not ok:
+        what = "a number" if float in allowed else "a whole number" if int in allowed else "text"
+        problems.append((_line(node), f"'{where}' should be {what}, not {value!r}"))
+
+
+def _check_rule_values(root: yaml.MappingNode, problems: list) -> None:
+    """Sizes, framings, angles, moves and `needs` against their allowed words."""
+    allowed = {"size": SIZES, "framing": FRAMINGS, "angle": ANGLES, "movement": MOVES}
+    for key_node, value_node in root.value:
+        if key_node.value == "rules" and isinstance(value_node, yaml.SequenceNode):
+            for i, rule in enumerate(value_node.value):
+                _check_words(rule, f"rules[{i}]", allowed, problems)
+        if key_node.value == "dialogue" and isinstance(value_node, yaml.MappingNode):
+            for k, entry in value_node.value:
+                if isinstance(entry, yaml.MappingNode):
+                    _check_shot_words(entry, f"dialogue.{k.value}", allowed, problems)
+                if k.value == "tighten" and isinstance(entry, yaml.SequenceNode):
+                    for item in entry.value:
+                        _check_word(item, "dialogue.tighten", SIZES, problems)
+
+
+def _check_words(rule, where: str, allowed: dict, problems: list) -> None:
+    if not isinstance(rule, yaml.MappingNode):
+        return
+    for key_node, value_node in rule.value:
+        if key_node.value == "shot" and isinstance(value_node, yaml.MappingNode):
+            _check_shot_words(value_node, f"{where}.shot", allowed, problems)
+        if key_node.value == "needs":
+            _check_word(value_node, f"{where}.needs", NEEDS, problems)
+
+
+def _check_shot_words(shot, where: str, allowed: dict, problems: list) -> None:
+    for key_node, value_node in shot.value:
+        if key_node.value in allowed:
+            _check_word(value_node, f"{where}.{key_node.value}", allowed[key_node.value],
+                        problems)
+
+
+def _check_word(node, where: str, words: tuple, problems: list) -> None:
+    if not isinstance(node, yaml.ScalarNode) or node.value in words:
+        return
+    guess = difflib.get_close_matches(node.value, list(words), n=1, cutoff=0.5)
+    hint = f"; did you mean '{guess[0]}'?" if guess else ""
+    problems.append((_line(node), f"'{where}' is '{node.value}', not one of "
+                                  f"{', '.join(words)}{hint}"))
