@@ -36,7 +36,7 @@ SCHEMA: dict[str, Any] = {
               "video": _VIDEO},
     "characters": [{"name": str, "aliases": [str], "pronouns": str,
                     "description": str, "reference": str, "costume": str,
-                    "lora": str, "seed": int}],
+                    "lora": str, "trigger": str, "seed": int}],
     "locations": [{"name": str, "aliases": [str], "setting": str,
                    "description": str}],
     "planner": {"seconds_per_day": (int, float), "words_per_second": (int, float),
@@ -59,6 +59,7 @@ class CharacterBible:
     reference: str | None = None
     costume: str | None = None
     lora: str | None = None
+    trigger: str | None = None
     seed: int | None = None
     line: int | None = None
 
@@ -329,7 +330,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
             CharacterBible(name=str(c["name"]), aliases=_strs(c.get("aliases")),
                            pronouns=c.get("pronouns"), description=c.get("description"),
                            reference=c.get("reference"), costume=c.get("costume"),
-                           lora=c.get("lora"), seed=c.get("seed"),
+                           lora=c.get("lora"), trigger=c.get("trigger"), seed=c.get("seed"),
                            line=lines.get(("characters", i)))
             for i, c in enumerate(data.get("characters") or [])),
         locations=tuple(

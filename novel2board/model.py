@@ -196,6 +196,12 @@ class ShotPrompts:
     kontext: tuple[str, ...] = ()
     variant_names: tuple[str, ...] = ()
     seeds: tuple[int, ...] = ()
+    # Further prompt lists by output name: each is written to
+    # prompts/<name>.txt and to shots.json as prompts.<name> (e.g.
+    # "video_kling", "video_kling_negative", "video_runway", "video_veo").
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Per video tool, the clip lengths (s) that cover the shot, e.g. ("kling", (10, 5)).
+    video_clips: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 # -------------------------------------------------------------------- board
