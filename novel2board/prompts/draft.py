@@ -275,7 +275,8 @@ class PromptDrafter:
             ctx = dict(common, variant=v, seed=v.seed)
             mj.append(self._midjourney(shot, ctx))
             flux.append(self._render("prompts/flux.j2", shot, ctx))
-            sdxl.append(SdxlPrompt(prompt=self._render("prompts/sdxl.j2", shot, ctx),
+            sdxl.append(SdxlPrompt(prompt=self._render("prompts/sdxl.j2", shot,
+                                                       self._sdxl_context(ctx)),
                                    negative=_dedupe_terms(
                                        self._render("prompts/sdxl_negative.j2", shot, ctx))))
             kontext.append(self._render("prompts/kontext.j2", shot, ctx))
@@ -303,6 +304,13 @@ class PromptDrafter:
         setting = trim_words(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
         return self._render("prompts/midjourney.j2", shot,
                             dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
+
+    def _sdxl_context(self, ctx: dict) -> dict:
+        """Action and setting trimmed: past CLIP's first chunks, long prose
+        only dilutes the characters and the look."""
+        limits = self.limits.get("sdxl") or {}
+        return dict(ctx, action=trim_words(ctx["action"], int(limits.get("max_action_words", 30))),
+                    setting=trim_words(ctx["setting"], int(limits.get("max_setting_words", 25))))
 
     def _video(self, shot: Shot, people: list[Person], common: dict,
                variants: list[Variant]) -> tuple[list, list]:
