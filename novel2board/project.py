@@ -223,7 +223,8 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
             _add_unique(f.chapters, [chapter.slug])
             f.in_bible = loc.name.lower() in bible_places
     # A name taken for both a person and a place ("Tomas" in "to Tomas") is a person.
-    person_names = {n.lower() for n in people}
+    person_names = {n.lower() for f in people.values() for n in (f.name, *f.aliases)}
+    person_names |= {n.lower() for b in config.characters for n in (b.name, *b.aliases)}
     places = {k: f for k, f in places.items() if k.lower() not in person_names}
     order = (lambda f: (-f.mentions, f.name))
     return sorted(people.values(), key=order), sorted(places.values(), key=order)

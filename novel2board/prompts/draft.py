@@ -457,8 +457,7 @@ def _speech(shot: Shot, nouns: dict[str, str]) -> str:
     turns: list[tuple[str, list[str]]] = []
     for line in shot.dialogue:
         text = line.text.strip().strip("\"\u201c\u201d\u2018\u2019' ").strip()
-        text = text.rstrip(",;:\u2014\u2013- ").strip()
-        if not text:
+        if not text.rstrip(",;:\u2014\u2013- "):
             continue
         who = nouns.get(line.speaker or "") or "a voice off screen"
         if turns and turns[-1][0] == who:
@@ -474,10 +473,15 @@ def _join_pieces(pieces: list[str]) -> str:
     text = ""
     for piece in pieces:
         if text and piece[:1].islower():
-            text = f"{text.rstrip('.')} {piece}"
+            text = f"{_open_end(text)}, {piece}"
         else:
-            text = f"{_sentence(text)} {piece}".strip()
-    return _sentence(text)
+            text = f"{_sentence(_open_end(text) if text.endswith(',') else text)} {piece}".strip()
+    return _sentence(_open_end(text))
+
+
+def _open_end(text: str) -> str:
+    """A piece of a broken line without the comma or dash it broke at."""
+    return text.rstrip(",;:\u2014\u2013- ")
 
 
 _SPEECH_WORDS = re.compile(r"\b(speaks?|says?|asks?|answers?|replies|whispers?|"
