@@ -183,6 +183,10 @@ class Omitted:
 class SdxlPrompt:
     prompt: str
     negative: str
+    # The prompt cut where each character starts, when it is longer than one
+    # CLIP chunk: the ComfyUI export encodes each piece on its own, so every
+    # character's description begins a 75-token chunk of its own.
+    chunks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

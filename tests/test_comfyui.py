@@ -21,6 +21,8 @@ NODES = {
     "LoraLoader": ({"model": "MODEL", "clip": "CLIP", "lora_name": str,
                     "strength_model": float, "strength_clip": float}, ("MODEL", "CLIP")),
     "CLIPTextEncode": ({"text": str, "clip": "CLIP"}, ("CONDITIONING",)),
+    "ConditioningConcat": ({"conditioning_to": "CONDITIONING",
+                            "conditioning_from": "CONDITIONING"}, ("CONDITIONING",)),
     "EmptyLatentImage": ({"width": int, "height": int, "batch_size": int}, ("LATENT",)),
     "KSampler": ({"model": "MODEL", "seed": int, "steps": int, "cfg": float,
                   "sampler_name": str, "scheduler": str, "positive": "CONDITIONING",
@@ -187,3 +189,24 @@ def test_builtin_defaults_are_stock_comfyui_names():
     data = load_data("prompts/tools.yaml", None)["comfyui"]
     assert data["sampler"] in SAMPLERS and data["scheduler"] in SCHEDULERS
     assert Path(data["checkpoint"]).suffix == ".safetensors"
+
+
+def test_a_long_prompt_is_encoded_with_each_character_starting_a_chunk(tmp_path):
+    from novel2board.model import SdxlPrompt
+    from novel2board.prompts.tokens import clip_tokens
+    from novel2board.render.comfyui import WorkflowBuilder, _Graph
+    from novel2board.config import parse_config
+    ann = "Ann: a tall woman " + "with a long green scarf " * 9 + "."
+    bob = "Bob: a short man " + "with a red cap " * 9 + "."
+    chunks = ("(close-up:1.2), " + ann, bob, "the harbour at dusk, film grain")
+    prompt = SdxlPrompt(prompt=" ".join(chunks), negative="text", chunks=chunks)
+    graph = _Graph()
+    WorkflowBuilder(parse_config("project: x\n", tmp_path / "n.yaml")).add_shot(
+        graph, "x/1.1.1", prompt, 7)
+    check_graph(graph.nodes)
+    texts = [n["inputs"]["text"] for n in graph.nodes.values()
+             if n["class_type"] == "CLIPTextEncode"]
+    assert texts[:2] == [chunks[0], chunks[1]] and chunks[2] in texts
+    assert all(clip_tokens(t) <= 75 for t in chunks)
+    concat = [n for n in graph.nodes.values() if n["class_type"] == "ConditioningConcat"]
+    assert len(concat) == 2

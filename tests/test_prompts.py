@@ -349,3 +349,40 @@ def test_a_misspelt_template_variable_is_an_error_naming_the_file(tmp_path):
     with pytest.raises(TemplateError) as err:
         PromptDrafter(config, people(config), PLACES, 1).draft(shot(), None)
     assert "flux.j2" in err.value.render()
+
+
+def test_a_first_person_narrator_takes_the_bible_entry_aliased_narrator(tmp_path):
+    narrator = Character(id="narrator", name="Narrator", aliases=("I",), gender="unknown",
+                         mentions=9, narrator=True)
+    config = make_config(tmp_path)
+    plain = PromptDrafter(config, people(config, (narrator,)), PLACES, 1)
+    p = plain.draft(shot(subjects=("narrator",), description="I wade in."), None)
+    assert "a person" in p.flux[0]
+    assert len(plain.warnings) == 1 and "alias 'Narrator'" in plain.warnings[0]
+    config = make_config(tmp_path, PROJECT.replace("aliases: [Wren]", "aliases: [Wren, Narrator]"))
+    drafter = PromptDrafter(config, people(config, (narrator,)), PLACES, 1)
+    p = drafter.draft(shot(subjects=("narrator",), description="I wade in."), None)
+    assert f"Wren Halloway: {WREN}" in p.flux[0] and not drafter.warnings
+
+
+def test_a_long_sdxl_prompt_is_cut_where_each_character_starts(drafter):
+    p = drafter.draft(shot(subjects=("greta-moss", "oskar-lind"),
+                           description="Greta Moss hands Oskar Lind the lamp."), None)
+    chunks = p.sdxl[0].chunks
+    assert chunks[0].startswith("(medium shot:1.2), gretamoss, Greta Moss: " + LONG)
+    assert chunks[1] == f"Oskar Lind: {OSKAR}."
+    assert chunks[2].startswith("Greta Moss hands") and LOOK in chunks[2]
+    assert all(c in p.sdxl[0].prompt for c in chunks)
+    short = drafter.draft(shot(subjects=("wren-halloway",), description="Wren sits."), None)
+    assert all(c in short.sdxl[0].prompt for c in short.sdxl[0].chunks)
+
+
+def test_the_console_warning_is_shown_once_per_run_not_per_chapter(config, caplog):
+    stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
+                         gender="male", mentions=2, description=None)
+    with caplog.at_level(logging.WARNING):
+        for _chapter in range(2):
+            drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, 1)
+            drafter.draft(shot(subjects=("the-ferryman",)), None)
+            assert len(drafter.warnings) == 1           # each chapter's board keeps it
+    assert sum("The Ferryman" in r.message for r in caplog.records) == 1

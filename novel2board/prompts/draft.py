@@ -141,6 +141,12 @@ def split_lora(value: str | None, default_weight: float) -> tuple[str | None, fl
         return str(value).strip(), default_weight
 
 
+# The warnings already shown in this run: chapters are drafted one by one,
+# each with its own drafter, all with the same Config object.  Holding the
+# config (not its id) means a new run is always noticed.
+_RUN: dict = {"config": None, "logged": set()}
+
+
 # ---------------------------------------------------------------- drafting
 class PromptDrafter:
     """Drafts every prompt of a chapter; warns once per undescribed character."""
@@ -172,11 +178,17 @@ class PromptDrafter:
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str) -> None:
+        """Once per chapter into the board's warnings (each shots.json keeps
+        its own), once per run on the console."""
         if key in self.warned:
             return
         self.warned.add(key)
         self.warnings.append(message)
-        log.warning(message)
+        if _RUN["config"] is not self.config:       # a new run (a new project file read)
+            _RUN.update(config=self.config, logged=set())
+        if message not in _RUN["logged"]:
+            _RUN["logged"].add(message)
+            log.warning(message)
 
     def _person(self, cid: str, shot: Shot) -> Person:
         c = self.characters.get(cid)
@@ -188,8 +200,21 @@ class PromptDrafter:
         if c is None:
             return Person(id=cid, name=cid, description=None, fallback="a person", noun=noun)
         entry = self.bible.get(c.name)
+        name = c.name
         description = (c.description or "").strip() or None
-        if description is None:
+        if c.narrator:
+            # A first-person narrator: the bible entry that has "Narrator" as
+            # its name or an alias speaks for them (the text only says "I").
+            entry = self._narrator_entry()
+            name = entry.name if entry else "The narrator"
+            description = ((entry.description or "").strip() or None) if entry else None
+            if description is None:
+                self._warn_once(cid, (
+                    "the first-person narrator ('I') is in frame but has no description, "
+                    f"so prompts call them '{_FALLBACK.get(gender, 'a person')}'; in "
+                    "novel2board.yaml give the narrating character the alias 'Narrator' "
+                    "(aliases: [Narrator]) and a description"))
+        elif description is None:
             self._warn_once(cid, (
                 f"character '{c.name}' is in frame but has no description, so prompts "
                 f"call them '{_FALLBACK.get(gender, 'a person')}'; add one under "
@@ -198,13 +223,17 @@ class PromptDrafter:
                 f"`novel2board cast` proposes the entry)"))
         lora, weight = split_lora(entry.lora if entry else None,
                                   float((self.limits.get("sdxl") or {}).get("lora_weight", 0.8)))
-        return Person(id=cid, name=c.name, description=description,
+        return Person(id=cid, name=name, description=description,
                       fallback=_FALLBACK.get(gender, "a person"), noun=noun,
                       costume=entry.costume if entry else None,
                       reference=entry.reference if entry else None,
                       trigger=entry.trigger if entry else None,
                       lora=lora, lora_weight=weight,
                       seed=entry.seed if entry else None)
+
+    def _narrator_entry(self) -> CharacterBible | None:
+        return next((b for b in self.config.characters
+                     if "narrator" in {a.lower() for a in (b.name, *b.aliases)}), None)
 
     # -- variants
     def variants(self, shot: Shot, people: list[Person]) -> list[Variant]:
@@ -275,10 +304,11 @@ class PromptDrafter:
             ctx = dict(common, variant=v, seed=v.seed)
             mj.append(self._midjourney(shot, ctx))
             flux.append(self._render("prompts/flux.j2", shot, ctx))
-            sdxl.append(SdxlPrompt(prompt=self._render("prompts/sdxl.j2", shot,
-                                                       self._sdxl_context(ctx)),
+            positive = self._render("prompts/sdxl.j2", shot, self._sdxl_context(ctx))
+            sdxl.append(SdxlPrompt(prompt=positive,
                                    negative=_dedupe_terms(
-                                       self._render("prompts/sdxl_negative.j2", shot, ctx))))
+                                       self._render("prompts/sdxl_negative.j2", shot, ctx)),
+                                   chunks=self._sdxl_chunks(positive, people)))
             kontext.append(self._render("prompts/kontext.j2", shot, ctx))
         self._check_sdxl_tokens(shot, people, sdxl[0].prompt if sdxl else "")
         extra, clips = self._video(shot, people, common, variants)
@@ -304,6 +334,27 @@ class PromptDrafter:
         setting = trim_words(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
         return self._render("prompts/midjourney.j2", shot,
                             dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
+
+    def _sdxl_chunks(self, prompt: str, people: list[Person]) -> tuple[str, ...]:
+        """The prompt cut before each character after the first and after the
+        last description, when it is longer than one CLIP chunk; () if short
+        or if a template override moved the characters out of reach."""
+        chunk = int((self.limits.get("sdxl") or {}).get("chunk_tokens", 75))
+        if not people or clip_tokens(prompt) <= chunk:
+            return ()
+        cuts, pos = [], 0
+        for p in people:
+            start = prompt.find(f"{p.trigger}, {p.name}: " if p.trigger else f"{p.name}: ", pos)
+            end = prompt.find(p.text, start) if start >= 0 else -1
+            if end < 0:
+                return ()
+            cuts.append(start)
+            pos = end + len(p.text)
+            while pos < len(prompt) and prompt[pos] in ".,;":    # the sentence's own stop
+                pos += 1
+        bounds = [0, *cuts[1:], pos, len(prompt)]
+        pieces = (prompt[a:b].strip(" ,") for a, b in zip(bounds, bounds[1:]))
+        return tuple(piece for piece in pieces if piece)
 
     def _sdxl_context(self, ctx: dict) -> dict:
         """Action and setting trimmed: past CLIP's first chunks, long prose

@@ -12,7 +12,9 @@ A graph is a JSON object of nodes keyed by id, each
 index]``: what ComfyUI's "Save (API format)" writes and its ``POST /prompt``
 endpoint takes as ``{"prompt": <graph>}``.  The text-to-image chain is the
 stock one: CheckpointLoaderSimple -> (LoraLoader per LoRA) -> CLIPTextEncode
-(positive, negative) + EmptyLatentImage -> KSampler -> VAEDecode -> SaveImage.
+(positive, negative) + EmptyLatentImage -> KSampler -> VAEDecode -> SaveImage;
+a positive prompt longer than one CLIP chunk is encoded in pieces, cut where
+each character starts, joined by ConditioningConcat.
 A1111-style ``<lora:name:weight>`` tags in the SDXL prompt become LoraLoader
 nodes (ComfyUI's text encoder does not read them).  Images are saved as
 ``<slug>/<shot id>_00001_.png`` (variant k: ``<shot id>_v<k>_00001_.png``) in
@@ -106,7 +108,16 @@ class WorkflowBuilder:
                              lora_name=_lora_file(name), strength_model=weight,
                              strength_clip=weight)
             model, clip = [lora, 0], [lora, 1]
-        positive = graph.add("CLIPTextEncode", text=text, clip=clip)
+        # A long prompt is encoded piece by piece (each character's description
+        # starting a CLIP chunk of its own) and the pieces concatenated, which
+        # is what ComfyUI does with a long prompt anyway, minus the cuts
+        # falling mid-description.  The first piece gives the pooled output.
+        pieces = [split_loras(piece)[0] for piece in prompt.chunks] or [text]
+        positive = graph.add("CLIPTextEncode", text=pieces[0], clip=clip)
+        for piece in pieces[1:]:
+            more = graph.add("CLIPTextEncode", text=piece, clip=clip)
+            positive = graph.add("ConditioningConcat", conditioning_to=[positive, 0],
+                                 conditioning_from=[more, 0])
         negative = graph.add("CLIPTextEncode", text=prompt.negative, clip=clip)
         latent = graph.add("EmptyLatentImage", width=self.width, height=self.height,
                            batch_size=1)
