@@ -286,7 +286,7 @@ class PromptDrafter:
 
     # -- the drafts
     def draft(self, shot: Shot, scene_location: str | None) -> ShotPrompts:
-        people = [self._person(cid, shot) for cid in shot.subjects]
+        people = _distinguish([self._person(cid, shot) for cid in shot.subjects])
         location = self.locations.get(scene_location) if scene_location else None
         style = self.config.style
         action = visible_text(shot.description)
@@ -329,9 +329,16 @@ class PromptDrafter:
         budget = int(limits.get("max_words", 60))
         bare = self._render("prompts/midjourney.j2", shot, dict(ctx, action="", setting=""))
         left = budget - _text_words(bare)
+        if len(ctx["characters"]) <= 1 and left < 0:
+            look = len(self.config.style.look.split())
+            self._warn_once("mj-budget", (
+                f"Midjourney: the style look ({look} words) and a character description "
+                f"already pass the ~{budget} words Midjourney weighs, so the action is cut "
+                "to its first clause; a shorter style.look (with --sref carrying the "
+                "style: style.midjourney.sref) leaves room for what happens"))
         action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left))
         left -= len(action.split())
-        setting = trim_words(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
+        setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
         return self._render("prompts/midjourney.j2", shot,
                             dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
 
@@ -447,6 +454,47 @@ class PromptDrafter:
 
 
 # ------------------------------------------------------------------ helpers
+_WEARING = re.compile(r"\bwearing (?:an? |the )?(.+?)(?= over | under | with |,|\.|;| and |$)")
+
+
+def _first_clause(text: str, limit: int) -> str:
+    """A place description shortened for Midjourney: the words that fit, or
+    else its first clause (up to the first comma) when that is not too long,
+    since half a clause ("dishes in long") draws nothing."""
+    if len(text.split()) <= limit:
+        return text
+    # The first boundary with at least six words before it: "A long,
+    # low-ceilinged room of receiver racks, with ..." keeps its adjectives.
+    for m in re.finditer(r",|;| with ", text):
+        first = text[:m.start()].strip()
+        if len(first.split()) >= 6:
+            return first if len(first.split()) <= max(25, limit) else trim_words(text, limit)
+    return trim_words(text, limit)
+
+
+def _distinguish(people: list[Person]) -> list[Person]:
+    """Two "the man" in one frame (and no screen sides to tell them apart)
+    become "the man in the orange storm jacket" (from the description's
+    "wearing ..."), else "the first man", "the second man"."""
+    from collections import Counter
+    from dataclasses import replace
+    counts = Counter(p.noun for p in people)
+    ordinals = ("first", "second", "third", "fourth", "fifth", "sixth")
+    seen: Counter = Counter()
+    out = []
+    for p in people:
+        if counts[p.noun] < 2:
+            out.append(p)
+            continue
+        worn = _WEARING.search(p.description or "")
+        if worn and len(worn.group(1).split()) <= 6:
+            noun = f"{p.noun} in the {worn.group(1)}"
+        else:
+            noun = p.noun.replace("the ", f"the {ordinals[min(seen[p.noun], 5)]} ", 1)
+        seen[p.noun] += 1
+        out.append(replace(p, noun=noun))
+    return out
+
 def _sentence(text: str) -> str:
     """The text as a sentence: its own final punctuation kept, else a period."""
     text = str(text or "").strip()

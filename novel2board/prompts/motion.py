@@ -34,11 +34,32 @@ class MotionLexicon:
                    speaking=str(data.get("speaking") or "speaks"))
 
 
+_ELLIPSIS = re.compile(r"\s*(\.\.\.|\u2026)\s*$")
+# Words a cut text must not end on ("... in long", "... and his").
+_DANGLING = frozenset("""a an the and or but nor of in on at to for from with by into onto
+    over under his her their its my your our as than that which who whose while
+    where when if is are was were be""".split())
+
+
 def visible_text(description: str) -> str:
     """A shot description fit for a prompt: planner annotations in
-    parentheses (e.g. "(Tomas to Ilse)") removed, one line, no final period."""
-    text = _PARENTHETICAL.sub("", description)
-    return " ".join(text.split()).strip().rstrip(".").strip()
+    parentheses (e.g. "(Tomas to Ilse)") removed, a sentence cut off with
+    "..." taken back to its last whole clause, one line, no final period."""
+    text = " ".join(_PARENTHETICAL.sub("", description).split()).strip()
+    if _ELLIPSIS.search(text):
+        text = _ELLIPSIS.sub("", text)
+        cut = max(text.rfind(". "), text.rfind(", "), text.rfind("; "))
+        if cut > 0:
+            text = text[:cut]
+        text = _drop_dangling(text)
+    return text.rstrip(".").strip()
+
+
+def _drop_dangling(text: str) -> str:
+    words = text.rstrip(" ,;:").split()
+    while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:")
 
 
 def sentences(text: str) -> list[str]:
@@ -73,7 +94,7 @@ def _possessive(noun: str, matched: str) -> str:
 
 
 def _capitalise_sentences(text: str) -> str:
-    parts = _SENTENCE_END.split(text)
+    parts = re.split(r"(?<=[.!?])\s+", text)
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
 
@@ -81,22 +102,25 @@ def trim_words(text: str, limit: int) -> str:
     """About `limit` words, never ending mid-phrase.
 
     Cut at the end of a sentence if one ends between half the limit and half
-    again past it; else at the last clause boundary (comma, semicolon) in
-    the second half of the limit; else after `limit` words.
+    again past it; else at the clause boundary (comma, semicolon) nearest
+    the limit, up to a third past it; else after `limit` words, less any
+    dangling "of", "the", "and".
     """
     words = text.split()
     if len(words) <= limit:
         return text.strip()
+
+    def nearest(ends: list[int], stretch: float) -> int | None:
+        fits = [k for k in ends if limit / 2 <= k <= limit * stretch]
+        return min(fits, key=lambda k: (abs(k - limit), -k)) if fits else None
+
     sentence_ends = [k for k in range(1, len(words) + 1)
                      if words[k - 1][-1] in ".!?" or k == len(words)]
-    fits = [k for k in sentence_ends if limit / 2 <= k <= limit * 1.5]
-    if fits:
-        best = min(fits, key=lambda k: (abs(k - limit), -k))
-        return " ".join(words[:best]).rstrip(" ,;.")
-    clauses = [k for k in range(1, limit + 1) if words[k - 1][-1] in ",;:"]
-    clauses = [k for k in clauses if k >= limit / 2]
-    cut = clauses[-1] if clauses else limit
-    return " ".join(words[:cut]).rstrip(" ,;:.")
+    clause_ends = [k for k in range(1, len(words)) if words[k - 1][-1] in ",;:"]
+    best = nearest(sentence_ends, 1.5) or nearest(clause_ends, 1.34)
+    if best:
+        return " ".join(words[:best]).rstrip(" ,;:.")
+    return _drop_dangling(" ".join(words[:limit]))
 
 
 def motion_text(description: str, names: dict[str, str], lexicon: MotionLexicon) -> str:
