@@ -316,8 +316,14 @@ def add_proposals(path: Path, people: list[Found], places: list[Found]) -> int:
             block.extend(_entry_lines(f, key))
         where = _list_end(root, key, lines)
         if where is None:
+            # No such key: a new, empty list with the entries commented in it.
             appended += ["", f"{key}:"] + ["  # " + line if not line.startswith("#")
                                            else "  " + line for line in block]
+        elif where == "elsewhere":
+            # A list written another way (`characters: [...]`): the entries go
+            # at the end of the file, commented, to be moved by hand.
+            appended += ["", f"# {key}: entries to add to the list above"] + \
+                ["# " + line if not line.startswith("#") else line for line in block]
         else:
             after, dash = where
             pad = " " * dash
@@ -348,9 +354,10 @@ def _proposed_before(lines: list[str]) -> set[str]:
     return names
 
 
-def _list_end(root, key: str, lines: list[str]) -> tuple[int, int] | None:
+def _list_end(root, key: str, lines: list[str]) -> tuple[int, int] | str | None:
     """Where commented entries for `key` go: (line index to insert after,
-    column of the list's dashes); None to append a new `key:` at the end."""
+    column of the list's dashes); None when there is no such key (append a
+    new `key:`); "elsewhere" when the list cannot take them in place."""
     if not isinstance(root, yaml.MappingNode):
         return None
     for key_node, value in root.value:
@@ -363,7 +370,7 @@ def _list_end(root, key: str, lines: list[str]) -> tuple[int, int] | None:
             return _last_line(last), max(dash, 0)
         if isinstance(value, yaml.ScalarNode) and value.value in ("", "~", "null"):
             return key_node.start_mark.line, key_node.start_mark.column + 2
-        return None     # a flow list or something else: append instead
+        return "elsewhere"      # a flow list or something else
     return None
 
 

@@ -143,3 +143,13 @@ def test_cast_finds_the_people_of_a_chapter(tmp_path, capsys, nlp):
     assert cast_command([str(tmp_path / "chapters"), "--config", str(config),
                          "--dry-run", "-q"]) == 0
     assert config.read_text(encoding="utf-8") == before
+
+
+def test_cast_leaves_a_flow_style_list_alone(tmp_path):
+    path = tmp_path / "novel2board.yaml"
+    path.write_text("project: Flow\ncharacters: [{name: Ann}]\n", encoding="utf-8")
+    add_proposals(path, [found("Jonah Vale")], [])
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("project: Flow\ncharacters: [{name: Ann}]\n")
+    assert [c.name for c in load_config(path).characters] == ["Ann"]
+    assert "# - name: Jonah Vale" in text
