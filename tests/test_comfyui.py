@@ -210,3 +210,76 @@ def test_a_long_prompt_is_encoded_with_each_character_starting_a_chunk(tmp_path)
     assert all(clip_tokens(t) <= 75 for t in chunks)
     concat = [n for n in graph.nodes.values() if n["class_type"] == "ConditioningConcat"]
     assert len(concat) == 2
+
+
+MJ_PARAMS = {"ar", "s", "chaos", "seed", "no", "raw", "style", "sref", "sw", "oref", "ow",
+             "cref", "cw", "v", "q", "p", "niji", "draft"}
+
+
+def check_midjourney(prompt: str) -> None:
+    """Text, then only known --parameters, each once, --ar in integers."""
+    text, _, params = prompt.partition(" --")
+    assert text and "::" not in text and "--" not in text
+    names = [part.split()[0] for part in ("--" + params).split(" --") if part.strip("-")]
+    names = [n.lstrip("-") for n in names]
+    assert set(names) <= MJ_PARAMS, names
+    assert len(names) == len(set(names)), names
+    ar = prompt.split("--ar ")[1].split()[0]
+    assert all(part.isdigit() for part in ar.split(":")), ar
+
+
+def test_a_new_project_boards_into_prompts_that_paste_without_edits(tmp_path, nlp):
+    """The issue's "done when": init, a style and three characters, one chapter."""
+    from novel2board import build
+    from novel2board.project import init_project
+    init_project(tmp_path)
+    project = (tmp_path / "novel2board.yaml").read_text(encoding="utf-8")
+    people = """characters:
+  - name: Maren Holt
+    aliases: [Maren]
+    pronouns: she/her
+    description: "a broad woman of forty with a grey bob and a yellow oilskin"
+    reference: https://example.com/maren.png
+  - name: Jonah Vale
+    aliases: [Jonah]
+    pronouns: he/him
+    description: "a lanky young man with a ginger beard and a navy pea coat"
+  - name: Ada Quist
+    aliases: [Ada]
+    pronouns: she/her
+    description: "a tiny old woman in a black shawl with a silver-topped cane"
+"""
+    project = project.replace("characters:\n", people, 1).replace(
+        'aspect_ratio: "16:9"', 'aspect_ratio: "2.39:1"')
+    (tmp_path / "novel2board.yaml").write_text(project, encoding="utf-8")
+    chapter = tmp_path / "chapters" / "ch1.md"
+    chapter.write_text(CHAPTER.replace("the sea wall.", "the sea wall, where Ada Quist "
+                                       "waves her cane at the gulls."), encoding="utf-8")
+    result = build([chapter], out=tmp_path / "out", config=tmp_path / "novel2board.yaml",
+                   formats=("json", "prompts"), variants=2)
+    board = result.boards[0]
+    folder = tmp_path / "out" / board.slug
+    data = json.loads((folder / "shots.json").read_text(encoding="utf-8"))
+    look = "Live-action 35mm film still, muted natural palette, soft window light, fine film grain"
+    descriptions = {c["id"]: c["description"] for c in data["characters"]}
+    assert sum(1 for d in descriptions.values() if d) == 3
+    for shot in data["shots"]:
+        p = shot["prompts"]
+        for prompt in p["midjourney"]:
+            check_midjourney(prompt)
+        for prompt in [*p["midjourney"], *p["flux"], *(s["prompt"] for s in p["sdxl"])]:
+            assert look in prompt
+            for cid in shot["subjects"]:
+                if descriptions.get(cid):
+                    assert descriptions[cid] in prompt
+        for prompt in p["flux"]:
+            assert "--" not in prompt and ":1." not in prompt
+        for prompt in [*p["video_kling"], *p["video_runway"]]:
+            assert "--" not in prompt and "Negative" not in prompt and "\n" not in prompt
+            assert look not in prompt
+        check_graph(json.loads((folder / "comfyui" / f"{shot['id']}.json")
+                               .read_text(encoding="utf-8")))
+    maren = [s for s in data["shots"] if s["subjects"][:1] == ["maren-holt"]]
+    assert maren and all("--oref https://example.com/maren.png" in s["prompts"]["midjourney"][0]
+                         for s in maren)
+    check_graph(json.loads((folder / "comfyui.json").read_text(encoding="utf-8")))
