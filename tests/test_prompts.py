@@ -288,6 +288,8 @@ def test_clip_lengths_are_in_the_prompts(drafter):
 def test_motion_helpers():
     lexicon = MotionLexicon.from_data({"inner_words": ["thinks"], "state_words": ["is"]})
     assert visible_text("Ann waves. (Ann to Bo)") == "Ann waves"
+    assert motion_text("Ann says. Ann waves.", {"Ann": "the woman"}, lexicon) == "The woman waves"
+    assert visible_text("Ann walks to the door and...") == "Ann walks to the door"
     assert motion_text("The room is dark. Ann is shaking. Ann thinks.",
                        {"Ann": "the woman"}, lexicon) == "The woman is shaking"
     assert trim_words("one two three, four five six seven eight nine ten", 6) == \

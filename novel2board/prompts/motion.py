@@ -66,8 +66,15 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+_ATTRIBUTION = re.compile(r"^(?:\S+\s+){1,3}(?:says|asks|answers|replies|whispers|shouts|"
+                          r"calls|murmurs|mutters|adds|goes on|says quietly)\W*$", re.IGNORECASE)
+
+
 def is_motion(sentence: str, lexicon: MotionLexicon) -> bool:
-    """Does the sentence show something moving (not a thought, not a state)?"""
+    """Does the sentence show something moving (not a thought, not a state,
+    not a bare "Ilse says" left over from a line of dialogue)?"""
+    if _ATTRIBUTION.match(sentence.strip()):
+        return False
     words = [w.lower().replace("\u2019", "'") for w in _WORD.findall(sentence)]
     if any(w in lexicon.inner_words for w in words):
         return False
