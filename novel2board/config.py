@@ -237,6 +237,12 @@ def _semantic_checks(data: dict, root: yaml.Node, path: Path | None,
                 and not low <= value <= high:
             problems.append((lines.get(key), f"'{'.'.join(key)}' is {value}; it should be "
                                              f"between {low} and {high}"))
+    rules = _mapping(data.get("planner")).get("rules")
+    if rules and path is not None and not (path.parent / str(rules)).is_file():
+        problems.append((lines.get(("planner", "rules")),
+                         f"planner.rules '{rules}' is not a file in {path.parent}; give a "
+                         "path relative to the project file, or remove the key to use "
+                         "the built-in rules"))
     _check_video_tool(style, lines, path, problems)
     _check_output(_mapping(data.get("output")), lines, problems)
     _check_characters(_list(data.get("characters")), lines, path, problems)

@@ -146,3 +146,8 @@ def test_invalid_yaml_names_line_and_column(tmp_path):
     with pytest.raises(ConfigError) as err:
         parse_config(text, path)
     assert f"{path}:" in err.value.render() and "not valid YAML" in err.value.render()
+
+
+def test_a_rules_file_must_exist(tmp_path):
+    found = problems_of(tmp_path, "planner:\n  rules: my_rules.yaml\n")
+    assert "my_rules.yaml" in found[2] and "not a file" in found[2]
