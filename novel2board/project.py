@@ -19,6 +19,7 @@ is not proposed again.  `--dry-run` prints the proposals instead.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import logging
 import re
@@ -32,7 +33,7 @@ import yaml
 from . import __version__
 from .config import CONFIG_NAME, Config, load_config
 from .errors import Novel2BoardError
-from .resources import builtin_templates_dir
+from .resources import builtin_templates_dir, load_data
 from .templating import render
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,9 @@ class Found:
     setting: str | None = None
     in_bible: bool = False
     described: bool = False
+    # The sentence of the chapters that says most about how they look, as a
+    # start for the description: (score, text).
+    seen: tuple[int, str] = (0, "")
 
     @property
     def pronouns(self) -> str | None:
@@ -197,6 +201,9 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
     from .pipeline import read_chapters
     chapters = read_chapters(paths)
     nlp = load_nlp()
+    looks = load_data("project/appearance.yaml", config.root if config.path else None) or {}
+    person_words = frozenset(str(w).lower() for w in looks.get("people") or ())
+    place_words = frozenset(str(w).lower() for w in looks.get("places") or ())
     people: dict[str, Found] = {}
     places: dict[str, Found] = {}
     bible_people = {b.name.lower(): bool((b.description or "").strip())
@@ -214,6 +221,9 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
             _add_unique(f.chapters, [chapter.slug])
             f.in_bible = c.name.lower() in bible_people
             f.described = bible_people.get(c.name.lower(), False)
+            spans = [(m.start, m.end) for m in analysis.mentions
+                     if m.character == c.id and m.kind == "name"]
+            f.seen = max(f.seen, _best_sentence(chapter, spans, person_words))
         counts = Counter(m.location for m in analysis.location_mentions)
         for loc in analysis.locations:
             name, aliases = _place_name(loc.name, loc.aliases)
@@ -221,6 +231,9 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
             f.mentions += counts.get(loc.id, 0)
             _add_unique(f.aliases, [a for a in aliases if a != name])
             _add_unique(f.chapters, [chapter.slug])
+            spans = [(m.start, m.end) for m in analysis.location_mentions
+                     if m.location == loc.id]
+            f.seen = max(f.seen, _best_sentence(chapter, spans, place_words))
             f.in_bible = loc.name.lower() in bible_places
     # A name taken for both a person and a place ("Tomas" in "to Tomas") is a person.
     person_names = {n.lower() for f in people.values() for n in (f.name, *f.aliases)}
@@ -236,6 +249,30 @@ def _place_name(name: str, aliases) -> tuple[str, list[str]]:
     if name[:1].islower():
         return name[:1].upper() + name[1:], [f"the {name}", *aliases]
     return name, list(aliases)
+
+
+_SENTENCE = re.compile(r"[^.!?\u201d]+(?:[.!?]+[\u201d\"']?|$)")
+
+
+def _best_sentence(chapter, spans: list[tuple[int, int]], words: frozenset[str],
+                   limit: int = 40) -> tuple[int, str]:
+    """Of the sentences with a mention, the one with most appearance words."""
+    best = (0, "")
+    starts = [p.start for p in chapter.paragraphs]
+    for start, _ in spans:
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0:
+            continue
+        para = chapter.paragraphs[i]
+        at = start - para.start
+        for m in _SENTENCE.finditer(para.text):
+            if m.start() <= at < m.end():
+                text = " ".join(m.group(0).split())
+                score = sum(w.lower() in words for w in re.findall(r"[A-Za-z]+", text))
+                if score > best[0]:
+                    best = (score, " ".join(text.split()[:limit]))
+                break
+    return best
 
 
 def _add_unique(items: list[str], new) -> None:
@@ -275,6 +312,8 @@ def _entry_lines(found: Found, kind: str) -> list[str]:
     lines = [f"- name: {_scalar(found.name)}    # {found.mentions} mentions ({where})"]
     if found.aliases:
         lines.append(f"  aliases: [{', '.join(_scalar(a) for a in found.aliases)}]")
+    if found.seen[1]:
+        lines.append(f"  # in the text: {json.dumps(found.seen[1], ensure_ascii=False)}")
     if kind == "characters":
         if found.pronouns:
             lines.append(f"  pronouns: {found.pronouns}")

@@ -19,7 +19,8 @@ harbour and Maren Holt counted the cars on the deck.
 
 "You're late," Maren said when Jonah Vale stepped off.
 
-Jonah Vale shrugged and set his bag down on the quay. "The tide was wrong," Jonah said.
+Jonah Vale shrugged and set his bag down on the quay. Jonah Vale was tall and thin, with a
+ginger beard and a wet coat. "The tide was wrong," Jonah said.
 
 Maren Holt picked up the bag and walked toward the harbour office. Jonah followed her.
 """
@@ -139,6 +140,8 @@ def test_cast_finds_the_people_of_a_chapter(tmp_path, capsys, nlp):
     assert re.search(r"\d+\s+Jonah Vale\s+\[new\]", out)
     text = config.read_text(encoding="utf-8")
     assert "# - name: Jonah Vale" in text and "# - name: Maren Holt" not in text
+    assert '# in the text: "Jonah Vale was tall and thin, with a ginger beard and a wet coat."' \
+        in text
     before = text
     assert cast_command([str(tmp_path / "chapters"), "--config", str(config),
                          "--dry-run", "-q"]) == 0
