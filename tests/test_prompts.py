@@ -388,3 +388,27 @@ def test_the_console_warning_is_shown_once_per_run_not_per_chapter(config, caplo
             drafter.draft(shot(subjects=("the-ferryman",)), None)
             assert len(drafter.warnings) == 1           # each chapter's board keeps it
     assert sum("The Ferryman" in r.message for r in caplog.records) == 1
+
+
+def test_the_sample_board_keeps_the_guarantees():
+    """On the golden board of the sample project (chapter4.md with
+    novel2board.yaml): every image prompt has the look and the description
+    of each described character in frame, word for word."""
+    import json
+    from novel2board.config import load_config
+    root = Path(__file__).resolve().parent.parent
+    board = json.loads((root / "tests" / "golden" / "shots.json").read_text(encoding="utf-8"))
+    look = load_config(root / "novel2board.yaml").style.look
+    descriptions = {c["id"]: c["description"] for c in board["characters"]}
+    checked = 0
+    for s in board["shots"]:
+        p = s["prompts"]
+        for prompt in [*p["midjourney"], *p["flux"], *(x["prompt"] for x in p["sdxl"])]:
+            assert look in prompt, s["id"]
+            for cid in s["subjects"]:
+                if descriptions.get(cid):
+                    assert descriptions[cid] in prompt, (s["id"], cid)
+                    checked += 1
+        for prompt in p["midjourney"]:
+            assert "--ar 239:100" in prompt and "--" not in prompt.split(" --")[0]
+    assert checked > 100
