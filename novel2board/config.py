@@ -37,7 +37,7 @@ SCHEMA: dict[str, Any] = {
               "video": _VIDEO},
     "characters": [{"name": str, "aliases": [str], "pronouns": str,
                     "description": str, "reference": str, "costume": str,
-                    "lora": str, "seed": int}],
+                    "lora": str, "trigger": str, "seed": int}],
     "locations": [{"name": str, "aliases": [str], "setting": str,
                    "description": str}],
     "planner": {"seconds_per_day": (int, float), "words_per_second": (int, float),
@@ -60,6 +60,7 @@ class CharacterBible:
     reference: str | None = None
     costume: str | None = None
     lora: str | None = None
+    trigger: str | None = None
     seed: int | None = None
     line: int | None = None
 
@@ -189,7 +190,9 @@ def _check(node: yaml.Node, schema: Any, where: str,
         if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
             return
         if not isinstance(node, yaml.SequenceNode):
-            problems.append((_line(node), f"'{where}' should be a list"))
+            hint = " (start each entry on its own line with '- ')" \
+                if where in _REQUIRED_IN_LISTS else ""
+            problems.append((_line(node), f"'{where}' should be a list{hint}"))
             return
         for i, item in enumerate(node.value):
             _check(item, schema[0], f"{where}[{i}]", problems)
@@ -216,56 +219,198 @@ def _check(node: yaml.Node, schema: Any, where: str,
                                       f"not {value!r}"))
 
 
-def _semantic_checks(data: dict, root: yaml.Node,
+_MJ_VERSIONS = ("6", "6.0", "6.1", "7")
+# (low, high) for the numbers a tool would reject.
+_RANGES = {("style", "midjourney", "stylize"): (0, 1000),
+           ("style", "midjourney", "chaos"): (0, 100),
+           ("style", "midjourney", "sw"): (0, 1000),
+           ("style", "midjourney", "ow"): (1, 1000),
+           ("style", "midjourney", "cw"): (0, 100),
+           ("style", "sdxl", "steps"): (1, 200),
+           ("style", "sdxl", "cfg"): (0, 30),
+           ("output", "variants"): (1, 100)}
+_SEED_MAX = 2**32 - 1           # Midjourney's --seed range
+_FORMATS = ("pdf", "html", "json", "csv", "prompts", "fountain")
+_PAPERS = ("a4", "letter")
+
+
+def _semantic_checks(data: dict, root: yaml.Node, path: Path | None,
                      problems: list[tuple[int | None, str]]) -> None:
-    """What types cannot say: settings, aspect ratios, one alias per character."""
-    lines = _item_lines(root)
-    style = data.get("style") if isinstance(data.get("style"), dict) else {}
+    """What types cannot say: settings, ranges, names that must be unique,
+    names that must exist, files that must be there."""
+    lines = _all_lines(root)
+    style = _mapping(data.get("style"))
     ratio = style.get("aspect_ratio")
     if ratio is not None and parse_aspect_ratio(str(ratio)) is None:
         problems.append((lines.get(("style", "aspect_ratio")),
                          f"style.aspect_ratio '{ratio}' should look like 16:9 or 2.39:1"))
+    version = _mapping(style.get("midjourney")).get("version")
+    if version is not None and str(version) not in _MJ_VERSIONS:
+        problems.append((lines.get(("style", "midjourney", "version")),
+                         f"style.midjourney.version '{version}' should be 7, 6.1 or 6"))
+    for key, (low, high) in _RANGES.items():
+        value = _dig(data, key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and not low <= value <= high:
+            problems.append((lines.get(key), f"'{'.'.join(key)}' is {value}; it should be "
+                                             f"between {low} and {high}"))
+    rules = _mapping(data.get("planner")).get("rules")
+    if rules and path is not None and not (path.parent / str(rules)).is_file():
+        problems.append((lines.get(("planner", "rules")),
+                         f"planner.rules '{rules}' is not a file in {path.parent}; give a "
+                         "path relative to the project file, or remove the key to use "
+                         "the built-in rules"))
+    _check_video_tool(style, lines, path, problems)
+    _check_output(_mapping(data.get("output")), lines, problems)
+    _check_characters(_list(data.get("characters")), lines, path, problems)
+    _check_locations(_list(data.get("locations")), lines, problems)
+
+
+def _check_characters(characters: list, lines: dict, path: Path | None,
+                      problems: list[tuple[int | None, str]]) -> None:
     claimed: dict[str, str] = {}
-    characters = data.get("characters")
-    for i, character in enumerate(characters if isinstance(characters, list) else []):
+    names: set[str] = set()
+    for i, character in enumerate(characters):
         if not isinstance(character, dict) or not character.get("name"):
             continue
         name = str(character["name"])
-        aliases = character.get("aliases")
-        aliases = aliases if isinstance(aliases, list) else []
-        for alias in [name, *[str(a) for a in aliases]]:
+        if name.lower() in names:
+            problems.append((lines.get(("characters", i, "name")),
+                             f"character '{name}' is listed twice; merge the two entries"))
+            continue
+        names.add(name.lower())
+        for alias in [name, *[str(a) for a in _list(character.get("aliases"))]]:
             owner = claimed.get(alias.lower())
             if owner and owner != name:
-                problems.append((lines.get(("characters", i)),
+                problems.append((lines.get(("characters", i, "aliases")) or
+                                 lines.get(("characters", i)),
                                  f"alias '{alias}' is claimed by both '{owner}' and "
                                  f"'{name}'; give it to one of them"))
             claimed.setdefault(alias.lower(), name)
         pronouns = character.get("pronouns")
         if pronouns and str(pronouns).split("/")[0].strip().lower() not in _PRONOUNS:
-            problems.append((lines.get(("characters", i)),
+            problems.append((lines.get(("characters", i, "pronouns")),
                              f"characters[{i}].pronouns '{pronouns}' should start with "
                              "she, he or they (she/her, he/him, they/them)"))
-    locations = data.get("locations")
-    for i, location in enumerate(locations if isinstance(locations, list) else []):
-        setting = location.get("setting") if isinstance(location, dict) else None
+        seed = character.get("seed")
+        if isinstance(seed, int) and not isinstance(seed, bool) and not 0 <= seed <= _SEED_MAX:
+            problems.append((lines.get(("characters", i, "seed")),
+                             f"characters[{i}].seed {seed} should be between 0 and {_SEED_MAX}"))
+        reference = character.get("reference")
+        if reference and path is not None and not _is_url(str(reference)) \
+                and not (path.parent / str(reference)).exists():
+            problems.append((lines.get(("characters", i, "reference")),
+                             f"characters[{i}].reference '{reference}' is neither a URL nor "
+                             f"a file in {path.parent}; give an image URL (https://...) "
+                             "or a path relative to the project file"))
+
+
+def _check_locations(locations: list, lines: dict,
+                     problems: list[tuple[int | None, str]]) -> None:
+    claimed: dict[str, str] = {}
+    names: set[str] = set()
+    for i, location in enumerate(locations):
+        if not isinstance(location, dict):
+            continue
+        setting = location.get("setting")
         if setting is not None and str(setting).upper() not in _SETTINGS:
-            problems.append((lines.get(("locations", i)),
+            problems.append((lines.get(("locations", i, "setting")),
                              f"locations[{i}].setting '{setting}' should be INT, EXT or INT/EXT"))
+        if not location.get("name"):
+            continue
+        name = str(location["name"])
+        if name.lower() in names:
+            problems.append((lines.get(("locations", i, "name")),
+                             f"location '{name}' is listed twice; merge the two entries"))
+            continue
+        names.add(name.lower())
+        for alias in [name, *[str(a) for a in _list(location.get("aliases"))]]:
+            owner = claimed.get(alias.lower())
+            if owner is not None and owner != name:
+                problems.append((lines.get(("locations", i, "aliases")) or
+                                 lines.get(("locations", i)),
+                                 f"alias '{alias}' is claimed by both locations '{owner}' "
+                                 f"and '{name}'; give it to one of them"))
+            claimed.setdefault(alias.lower(), name)
+
+
+def _check_video_tool(style: dict, lines: dict, path: Path | None,
+                      problems: list[tuple[int | None, str]]) -> None:
+    tool = _mapping(style.get("video")).get("tool")
+    if tool is None:
+        return
+    from .resources import load_data
+    try:
+        known = list((load_data("video_tools.yaml", path.parent if path else None)
+                      or {}).get("tools") or {})
+    except Exception:  # noqa: BLE001 - a broken tools file is reported where it is used
+        return
+    if known and str(tool).lower() not in known:
+        problems.append((lines.get(("style", "video", "tool")),
+                         f"style.video.tool '{tool}' is not a video tool I know"
+                         + _did_you_mean(str(tool).lower(), known)
+                         + f" (known: {', '.join(known)}; add others in "
+                           "templates/video_tools.yaml)"))
+
+
+def _check_output(output: dict, lines: dict, problems: list[tuple[int | None, str]]) -> None:
+    for j, fmt in enumerate(_list(output.get("formats"))):
+        if str(fmt).lower() not in _FORMATS:
+            problems.append((lines.get(("output", "formats", j)),
+                             f"output.formats: unknown format '{fmt}'"
+                             + _did_you_mean(str(fmt).lower(), _FORMATS)
+                             + f" (choose from {', '.join(_FORMATS)})"))
+    paper = output.get("paper")
+    if paper is not None and str(paper).lower() not in _PAPERS:
+        problems.append((lines.get(("output", "paper")),
+                         f"output.paper '{paper}' should be a4 or letter"))
+
+
+def _did_you_mean(word: str, choices) -> str:
+    guess = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{guess[0]}'?" if guess else ""
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dig(data, key: tuple):
+    for part in key:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def _all_lines(node: yaml.Node, prefix: tuple = ()) -> dict[tuple, int]:
+    """The line of every value in the file, by its path: ("characters", 0,
+    "seed") -> 17.  A list item's own path gives the line it starts on."""
+    lines: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = (*prefix, str(key_node.value))
+            lines[path] = _line(value_node if isinstance(value_node, yaml.ScalarNode)
+                                else key_node)
+            lines.update(_all_lines(value_node, path))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*prefix, i)] = _line(item)
+            lines.update(_all_lines(item, (*prefix, i)))
+    return lines
 
 
 def _item_lines(root: yaml.Node) -> dict[tuple, int]:
-    """Line numbers of style keys and of list items, for later messages."""
-    lines: dict[tuple, int] = {}
-    if not isinstance(root, yaml.MappingNode):
-        return lines
-    for key_node, value_node in root.value:
-        if isinstance(value_node, yaml.SequenceNode):
-            for i, item in enumerate(value_node.value):
-                lines[(key_node.value, i)] = _line(item)
-        elif isinstance(value_node, yaml.MappingNode):
-            for k, v in value_node.value:
-                lines[(key_node.value, k.value)] = _line(v)
-    return lines
+    """Line numbers of list items, kept on CharacterBible for later messages."""
+    return _all_lines(root)
 
 
 def parse_aspect_ratio(text: str) -> float | None:
@@ -318,7 +463,7 @@ def parse_config(text: str, path: Path) -> Config:
     except _UnsafeTag as exc:
         raise ConfigError([(exc.line, exc.message)], path) from None
     if isinstance(data, dict):
-        _semantic_checks(data, root, problems)
+        _semantic_checks(data, root, path, problems)
     if problems:
         raise ConfigError(problems, path)
     return _build(data, path, text)
@@ -354,7 +499,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
             CharacterBible(name=str(c["name"]), aliases=_strs(c.get("aliases")),
                            pronouns=c.get("pronouns"), description=c.get("description"),
                            reference=c.get("reference"), costume=c.get("costume"),
-                           lora=c.get("lora"), seed=c.get("seed"),
+                           lora=c.get("lora"), trigger=c.get("trigger"), seed=c.get("seed"),
                            line=lines.get(("characters", i)))
             for i, c in enumerate(data.get("characters") or [])),
         locations=tuple(

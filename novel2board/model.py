@@ -187,6 +187,10 @@ class Omitted:
 class SdxlPrompt:
     prompt: str
     negative: str
+    # The prompt cut where each character starts, when it is longer than one
+    # CLIP chunk: the ComfyUI export encodes each piece on its own, so every
+    # character's description begins a 75-token chunk of its own.
+    chunks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,12 @@ class ShotPrompts:
     kontext: tuple[str, ...] = ()
     variant_names: tuple[str, ...] = ()
     seeds: tuple[int, ...] = ()
+    # Further prompt lists by output name: each is written to
+    # prompts/<name>.txt and to shots.json as prompts.<name> (e.g.
+    # "video_kling", "video_kling_negative", "video_runway", "video_veo").
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Per video tool, the clip lengths (s) that cover the shot, e.g. ("kling", (10, 5)).
+    video_clips: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 # -------------------------------------------------------------------- board

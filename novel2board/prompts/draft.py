@@ -1,8 +1,17 @@
 """Stage 5, prompts: per shot and variant, a draft for each image and video tool.
 
 The templates (templates/prompts/*.j2, overridable per project) decide the
-wording; this module only gathers what they need: the style, the bible of
-each character in frame, the location, the variant, a stable seed.
+wording; this module gathers what they need (the style, the bible entry of
+each character in frame, the location, the variant, a stable seed) and
+keeps the promises every prompt makes:
+
+- each image prompt of a shot carries the description of every character in
+  frame word for word, and the project's style look word for word;
+- a Midjourney prompt stays near 60 words by trimming the shot's action and
+  setting, never the look or a description;
+- an SDXL prompt puts the characters first, so they fall inside CLIP's first
+  75 tokens whenever their descriptions are short enough to;
+- a video prompt says only what moves, per tool (Kling, Runway, Veo, ...).
 """
 
 from __future__ import annotations
@@ -12,33 +21,79 @@ import logging
 import re
 from dataclasses import dataclass
 
-from ..config import Config
+from ..config import CharacterBible, Config
+from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
 from ..resources import load_data
 from ..templating import render
+from .motion import MotionLexicon, motion_text, trim_words, visible_text
+from .tokens import clip_tokens
 
 log = logging.getLogger(__name__)
 
 IMAGE_TOOLS = ("midjourney", "flux", "sdxl")
+_NOUN = {"female": "woman", "male": "man", "unknown": "person"}
 _FALLBACK = {"female": "a woman", "male": "a man", "unknown": "a person"}
+_LENS_RANGE = (12, 300)         # what real cine lenses cover
 
 
+# --------------------------------------------------------------- the values
 @dataclass(frozen=True)
 class Variant:
+    """One version of a shot, differing from the plan in one named way."""
+
     name: str
     lens_mm: int
     angle: str
     light: str
     seed: int
+    change: str = "none"        # none | lens | angle | light | seed
 
 
+@dataclass(frozen=True)
+class Person:
+    """A character in frame, as the templates see them."""
+
+    id: str
+    name: str
+    description: str | None
+    fallback: str               # "a woman" when there is no description
+    noun: str                   # "the woman on the left", for video prompts
+    costume: str | None = None
+    reference: str | None = None
+    trigger: str | None = None
+    lora: str | None = None
+    lora_weight: float | None = None
+    seed: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The bible sentence used in image prompts."""
+        return self.description or self.fallback
+
+    @property
+    def reference_url(self) -> str | None:
+        """The reference if it is a URL (what Midjourney accepts)."""
+        ref = self.reference or ""
+        return ref if ref.startswith(("http://", "https://")) else None
+
+
+# ------------------------------------------------------------- data files
 def load_variants(config: Config) -> list[dict]:
     data = load_data("variants.yaml", config.root) or {}
     return list(data.get("variants") or [{"name": "as planned"}])
 
 
 def load_video_tools(config: Config) -> dict:
-    return load_data("video_tools.yaml", config.root) or {}
+    data = load_data("video_tools.yaml", config.root) or {}
+    if not isinstance(data.get("tools"), dict) or not data["tools"]:
+        raise Novel2BoardError("video_tools.yaml has no `tools:` section",
+                               hint="compare your override with the built-in file")
+    return data
+
+
+def load_tool_limits(config: Config) -> dict:
+    return load_data("prompts/tools.yaml", config.root) or {}
 
 
 def stable_seed(*parts: str) -> int:
@@ -48,91 +103,11 @@ def stable_seed(*parts: str) -> int:
 
 
 def aspect_for_midjourney(ratio: str) -> str:
-    """--ar takes integers: 2.39:1 -> 239:100."""
-    w, h = ratio.split(":")
-    if "." not in w and "." not in h:
-        return f"{w}:{h}"
-    scale = 100
-    return f"{round(float(w) * scale)}:{round(float(h) * scale)}"
-
-
-class PromptDrafter:
-    """Drafts every prompt of a chapter; warns once per undescribed character."""
-
-    def __init__(self, config: Config, characters: tuple[Character, ...],
-                 locations: tuple[Location, ...], variants: int):
-        self.config = config
-        self.characters = {c.id: c for c in characters}
-        self.locations = {loc.id: loc for loc in locations}
-        self.variant_specs = load_variants(config)[:max(0, variants)]
-        self.video_tools = load_video_tools(config)
-        self.warned: set[str] = set()
-        self.warnings: list[str] = []
-        bible = {b.name: b for b in config.characters}
-        self.bible = bible
-
-    def _character(self, cid: str) -> dict:
-        c = self.characters.get(cid)
-        if c is None:
-            return {"id": cid, "name": cid, "description": None, "fallback": "a person",
-                    "costume": None, "reference": None, "lora": None, "seed": None}
-        entry = self.bible.get(c.name)
-        if not c.description and cid not in self.warned:
-            self.warned.add(cid)
-            message = (f"character '{c.name}' is in frame but has no description; "
-                       f"add one under characters: in novel2board.yaml "
-                       f"(`novel2board cast` proposes an entry)")
-            self.warnings.append(message)
-            log.warning(message)
-        return {"id": cid, "name": c.name, "description": c.description,
-                "fallback": _FALLBACK.get(c.gender, "a person"),
-                "costume": entry.costume if entry else None,
-                "reference": entry.reference if entry else None,
-                "lora": entry.lora if entry else None,
-                "seed": entry.seed if entry else None}
-
-    def _variants(self, shot: Shot, people: list[dict]) -> list[Variant]:
-        fixed = next((p["seed"] for p in people if p["seed"] is not None), None)
-        base = fixed if fixed is not None else stable_seed(self.config.project, shot.id)
-        out = []
-        for spec in self.variant_specs:
-            lens = int(spec.get("lens_mm") or round(shot.lens_mm * float(spec.get("lens_factor", 1))))
-            out.append(Variant(name=str(spec.get("name", "variant")), lens_mm=lens,
-                               angle=str(spec.get("angle") or shot.angle),
-                               light=str(spec.get("light") or ""),
-                               seed=(base + int(spec.get("seed_offset", 0))) % 2**32))
-        return out
-
-    def draft(self, shot: Shot, scene_location: str | None) -> ShotPrompts:
-        people = [self._character(cid) for cid in shot.subjects]
-        location = self.locations.get(scene_location) if scene_location else None
-        style = self.config.style
-        common = dict(shot=shot, characters=people, location=location, style=style,
-                      aspect_ratio=style.aspect_ratio,
-                      project=self.config.project)
-        what = f"shot {shot.id}"
-        variants = self._variants(shot, people)
-        mj, flux, sdxl, video, kontext = [], [], [], [], []
-        tool_key = str(style.video.get("tool") or "kling").lower()
-        video_tool = self.video_tools.get(tool_key) or next(iter(self.video_tools.values()))
-        clip = clip_length(shot.duration_s, video_tool.get("clips", [5, 10]))
-        speech = _speech(shot, people)
-        for v in variants:
-            ctx = dict(common, variant=v, seed=v.seed)
-            mj.append(_line(render(self.config.root, "prompts/midjourney.j2", what,
-                                   **dict(ctx, aspect_ratio=aspect_for_midjourney(style.aspect_ratio)))))
-            flux.append(_line(render(self.config.root, "prompts/flux.j2", what, **ctx)))
-            sdxl.append(SdxlPrompt(
-                prompt=_line(render(self.config.root, "prompts/sdxl.j2", what, **ctx)),
-                negative=_line(render(self.config.root, "prompts/sdxl_negative.j2", what, **ctx))))
-            video.append(_line(render(self.config.root, "prompts/video.j2", what,
-                                      **dict(ctx, video_tool=video_tool, clip_s=clip,
-                                             motion=shot.description, speech=speech))))
-            kontext.append(_line(render(self.config.root, "prompts/kontext.j2", what, **ctx)))
-        return ShotPrompts(midjourney=tuple(mj), flux=tuple(flux), sdxl=tuple(sdxl),
-                           video=tuple(video), kontext=tuple(kontext),
-                           variant_names=tuple(v.name for v in variants),
-                           seeds=tuple(v.seed for v in variants))
+    """--ar takes integers: 2.39:1 -> 239:100, 1.85:1 -> 37:20."""
+    from fractions import Fraction
+    w, h = (Fraction(part.strip()) for part in ratio.split(":"))
+    exact = w / h
+    return f"{exact.numerator}:{exact.denominator}"
 
 
 def clip_length(duration: float, clips: list) -> int:
@@ -143,18 +118,490 @@ def clip_length(duration: float, clips: list) -> int:
     return int(max(clips))
 
 
-def _speech(shot: Shot, people: list[dict]) -> str:
-    """Veo style: `The woman says: text` (a colon, no quotes)."""
-    parts = []
-    by_id = {p["id"]: p for p in people}
+def clips_for(duration: float, clips: list) -> list[int]:
+    """The clips that cover a shot: the longest ones, then the shortest that
+    holds the rest (a 25 s shot with 5/10 s clips: 10, 10, 5)."""
+    longest = int(max(clips))
+    out, left = [], float(duration)
+    while left > longest + 1e-9:
+        out.append(longest)
+        left -= longest
+    out.append(clip_length(left, clips))
+    return out
+
+
+def split_lora(value: str | None, default_weight: float) -> tuple[str | None, float | None]:
+    """`name` or `name:0.6` -> (name, weight)."""
+    if not value:
+        return None, None
+    name, _, weight = str(value).rpartition(":") if ":" in str(value) else (value, "", "")
+    try:
+        return (name or str(value)).strip(), float(weight) if weight else default_weight
+    except ValueError:
+        return str(value).strip(), default_weight
+
+
+# The warnings already shown in this run: chapters are drafted one by one,
+# each with its own drafter, all with the same Config object.  Holding the
+# config (not its id) means a new run is always noticed.
+_RUN: dict = {"config": None, "logged": set()}
+
+
+# ---------------------------------------------------------------- drafting
+class PromptDrafter:
+    """Drafts every prompt of a chapter; warns once per undescribed character."""
+
+    def __init__(self, config: Config, characters: tuple[Character, ...],
+                 locations: tuple[Location, ...], variants: int):
+        self.config = config
+        self.characters = {c.id: c for c in characters}
+        self.locations = {loc.id: loc for loc in locations}
+        self.variant_specs = load_variants(config)
+        self.variant_count = max(0, variants)
+        video = load_video_tools(config)
+        self.video_tools: dict = video["tools"]
+        self.camera_moves: dict = video.get("camera_moves") or {}
+        self.video_negative: dict = video.get("negative") or {}
+        self.lexicon = MotionLexicon.from_data(video.get("motion") or {})
+        configured = str(config.style.video.get("tool") or video.get("default")
+                         or next(iter(self.video_tools))).lower()
+        self.default_video = configured if configured in self.video_tools \
+            else next(iter(self.video_tools))
+        self.limits = load_tool_limits(config)
+        self.style_lora = split_lora(config.style.sdxl.get("lora"),
+                                     float((self.limits.get("sdxl") or {}).get("lora_weight", 0.8)))
+        if self.style_lora[0] is None:
+            self.style_lora = None
+        self.bible: dict[str, CharacterBible] = {b.name: b for b in config.characters}
+        self.warned: set[str] = set()
+        self.warnings: list[str] = []
+
+    # -- who is in frame
+    def _warn_once(self, key: str, message: str) -> None:
+        """Once per chapter into the board's warnings (each shots.json keeps
+        its own), once per run on the console."""
+        if key in self.warned:
+            return
+        self.warned.add(key)
+        self.warnings.append(message)
+        if _RUN["config"] is not self.config:       # a new run (a new project file read)
+            _RUN.update(config=self.config, logged=set())
+        if message not in _RUN["logged"]:
+            _RUN["logged"].add(message)
+            log.warning(message)
+
+    def _person(self, cid: str, shot: Shot) -> Person:
+        c = self.characters.get(cid)
+        gender = c.gender if c else "unknown"
+        noun = f"the {_NOUN.get(gender, 'person')}"
+        side = dict(shot.screen).get(cid)
+        if side and len(shot.subjects) > 1:
+            noun = f"{noun} on the {side}"
+        if c is None:
+            return Person(id=cid, name=cid, description=None, fallback="a person", noun=noun)
+        entry = self.bible.get(c.name)
+        name = c.name
+        description = (c.description or "").strip() or None
+        if c.narrator:
+            # A first-person narrator: the bible entry that has "Narrator" as
+            # its name or an alias speaks for them (the text only says "I").
+            entry = self._narrator_entry()
+            name = entry.name if entry else "The narrator"
+            description = ((entry.description or "").strip() or None) if entry else None
+            if description is None:
+                self._warn_once(cid, (
+                    "the first-person narrator ('I') is in frame but has no description, "
+                    f"so prompts call them '{_FALLBACK.get(gender, 'a person')}'; in "
+                    "novel2board.yaml give the narrating character the alias 'Narrator' "
+                    "(aliases: [Narrator]) and a description"))
+        elif description is None:
+            self._warn_once(cid, (
+                f"character '{c.name}' is in frame but has no description, so prompts "
+                f"call them '{_FALLBACK.get(gender, 'a person')}'; add one under "
+                f"characters: in novel2board.yaml (`- name: {c.name}` with "
+                f"`description: \"age, build, face, hair, clothes\"`; "
+                f"`novel2board cast` proposes the entry)"))
+        lora, weight = split_lora(entry.lora if entry else None,
+                                  float((self.limits.get("sdxl") or {}).get("lora_weight", 0.8)))
+        return Person(id=cid, name=name, description=description,
+                      fallback=_FALLBACK.get(gender, "a person"), noun=noun,
+                      costume=entry.costume if entry else None,
+                      reference=entry.reference if entry else None,
+                      trigger=entry.trigger if entry else None,
+                      lora=lora, lora_weight=weight,
+                      seed=entry.seed if entry else None)
+
+    def _narrator_entry(self) -> CharacterBible | None:
+        return next((b for b in self.config.characters
+                     if "narrator" in {a.lower() for a in (b.name, *b.aliases)}), None)
+
+    # -- variants
+    def variants(self, shot: Shot, people: list[Person]) -> list[Variant]:
+        """The first N variants that really differ from the plan for this shot.
+
+        A spec that changes nothing here (a "low angle" variant of a shot
+        already low, a lens clamped to the same length) is skipped; when the
+        specs run out, further variants change only the seed.
+        """
+        fixed = next((p.seed for p in people if p.seed is not None), None)
+        base = fixed if fixed is not None else stable_seed(self.config.project, shot.id)
+        out: list[Variant] = []
+        for spec in self.variant_specs:
+            if len(out) >= self.variant_count:
+                break
+            variant = self._variant(spec, shot, base)
+            if variant is not None:
+                out.append(variant)
+        extra = 1
+        while len(out) < self.variant_count:
+            out.append(Variant(name=f"new seed {extra}", lens_mm=shot.lens_mm,
+                               angle=shot.angle, light="", change="seed",
+                               seed=(base + 2000 + extra) % 2**32))
+            extra += 1
+        return out
+
+    @staticmethod
+    def _variant(spec: dict, shot: Shot, base: int) -> Variant | None:
+        """The variant a spec of variants.yaml makes of this shot, or None if
+        the change it asks for is no change here."""
+        lens, angle, light, change = shot.lens_mm, shot.angle, "", "none"
+        if spec.get("lens_mm") or spec.get("lens_factor"):
+            lens = int(spec.get("lens_mm") or round(shot.lens_mm * float(spec["lens_factor"])))
+            lens = min(max(lens, _LENS_RANGE[0]), _LENS_RANGE[1])
+            if lens == shot.lens_mm:
+                return None
+            change = "lens"
+        elif spec.get("angle"):
+            angle = str(spec["angle"])
+            if angle == shot.angle:
+                return None
+            change = "angle"
+        elif spec.get("light"):
+            light, change = str(spec["light"]), "light"
+        elif spec.get("seed_offset"):
+            change = "seed"
+        return Variant(name=str(spec.get("name", "variant")), lens_mm=lens, angle=angle,
+                       light=light, change=change,
+                       seed=(base + int(spec.get("seed_offset", 0))) % 2**32)
+
+    # -- the drafts
+    def draft(self, shot: Shot, scene_location: str | None) -> ShotPrompts:
+        people = _distinguish([self._person(cid, shot) for cid in shot.subjects])
+        location = self.locations.get(scene_location) if scene_location else None
+        style = self.config.style
+        action = visible_text(shot.description)
+        setting = ((location.description or location.name) if location else "").strip()
+        common = dict(shot=shot, characters=people, location=location, style=style,
+                      aspect_ratio=style.aspect_ratio,
+                      mj_aspect=aspect_for_midjourney(style.aspect_ratio),
+                      project=self.config.project, action=action, setting=setting,
+                      style_lora=self.style_lora, sentence=_sentence,
+                      sdxl_text=_sdxl_text, lower_first=_lower_first, an=_an)
+        self._check_references(people)
+        variants = self.variants(shot, people)
+        mj, flux, sdxl, kontext = [], [], [], []
+        for v in variants:
+            ctx = dict(common, variant=v, seed=v.seed)
+            mj.append(self._midjourney(shot, ctx))
+            flux.append(self._render("prompts/flux.j2", shot, ctx))
+            positive = self._render("prompts/sdxl.j2", shot, self._sdxl_context(ctx))
+            sdxl.append(SdxlPrompt(prompt=positive,
+                                   negative=_dedupe_terms(
+                                       self._render("prompts/sdxl_negative.j2", shot, ctx)),
+                                   chunks=self._sdxl_chunks(positive, people)))
+            kontext.append(self._render("prompts/kontext.j2", shot, ctx))
+        self._check_sdxl_tokens(shot, people, sdxl[0].prompt if sdxl else "")
+        extra, clips = self._video(shot, people, common, variants)
+        return ShotPrompts(midjourney=tuple(mj), flux=tuple(flux), sdxl=tuple(sdxl),
+                           video=dict(extra)[f"video_{self.default_video}"],
+                           kontext=tuple(kontext),
+                           variant_names=tuple(v.name for v in variants),
+                           seeds=tuple(v.seed for v in variants),
+                           extra=tuple(extra), video_clips=tuple(clips))
+
+    def _render(self, template: str, shot: Shot, ctx: dict) -> str:
+        return _line(render(self.config.root, template, f"shot {shot.id}", **ctx))
+
+    def _midjourney(self, shot: Shot, ctx: dict) -> str:
+        """Render twice: once without action and setting to see how many words
+        the fixed parts take, then with both trimmed to the words left."""
+        limits = self.limits.get("midjourney") or {}
+        budget = int(limits.get("max_words", 60))
+        bare = self._render("prompts/midjourney.j2", shot, dict(ctx, action="", setting=""))
+        left = budget - _text_words(bare)
+        if len(ctx["characters"]) <= 1 and left < 0:
+            look = len(self.config.style.look.split())
+            self._warn_once("mj-budget", (
+                f"Midjourney: the style look ({look} words) and a character description "
+                f"already pass the ~{budget} words Midjourney weighs, so the action is cut "
+                "to its first clause; a shorter style.look (with --sref carrying the "
+                "style: style.midjourney.sref) leaves room for what happens"))
+        action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left))
+        left -= len(action.split())
+        setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
+        return self._render("prompts/midjourney.j2", shot,
+                            dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
+
+    def _sdxl_chunks(self, prompt: str, people: list[Person]) -> tuple[str, ...]:
+        """The prompt cut before each character after the first and after the
+        last description, when it is longer than one CLIP chunk; () if short
+        or if a template override moved the characters out of reach."""
+        chunk = int((self.limits.get("sdxl") or {}).get("chunk_tokens", 75))
+        if not people or clip_tokens(prompt) <= chunk:
+            return ()
+        cuts, pos = [], 0
+        for p in people:
+            start = prompt.find(f"{p.trigger}, {p.name}: " if p.trigger else f"{p.name}: ", pos)
+            end = prompt.find(p.text, start) if start >= 0 else -1
+            if end < 0:
+                return ()
+            cuts.append(start)
+            pos = end + len(p.text)
+            while pos < len(prompt) and prompt[pos] in ".,;":    # the sentence's own stop
+                pos += 1
+        bounds = [0, *cuts[1:], pos, len(prompt)]
+        pieces = (prompt[a:b].strip(" ,") for a, b in zip(bounds, bounds[1:]))
+        return tuple(piece for piece in pieces if piece)
+
+    def _sdxl_context(self, ctx: dict) -> dict:
+        """Action and setting trimmed: past CLIP's first chunks, long prose
+        only dilutes the characters and the look."""
+        limits = self.limits.get("sdxl") or {}
+        return dict(ctx, action=trim_words(ctx["action"], int(limits.get("max_action_words", 30))),
+                    setting=trim_words(ctx["setting"], int(limits.get("max_setting_words", 25))))
+
+    def _video(self, shot: Shot, people: list[Person], common: dict,
+               variants: list[Variant]) -> tuple[list, list]:
+        """Per video tool: one prompt per variant (the variant's keyframe),
+        and a negative prompt list for the tools that take one."""
+        extra: list[tuple[str, tuple[str, ...]]] = []
+        clips: list[tuple[str, tuple[int, ...]]] = []
+        camera = self.camera_moves.get(shot.movement, f"The camera moves: {shot.movement}")
+        for key, tool in self.video_tools.items():
+            names = self._names(shot, people, tool)
+            motion = motion_text(shot.description, names, self.lexicon)
+            speakers = _speakers(shot, people, names)
+            if not tool.get("speech") and speakers and not _mentions_speech(motion):
+                motion = _join(motion, f"{_cap(speakers[0])} {self.lexicon.speaking}")
+            speech = _speech(shot, self._speaker_nouns(names)) if tool.get("speech") else ""
+            if not motion and not speech:
+                motion = self.lexicon.still
+            ctx = dict(common, tool=tool, tool_key=key, motion=motion, camera=camera,
+                       speech=speech,
+                       clips=clips_for(shot.duration_s, tool.get("clips") or [5]))
+            template = str(tool.get("template") or "prompts/video.j2")
+            prompts = tuple(self._render(template, shot, dict(ctx, variant=v, seed=v.seed))
+                            for v in variants)
+            extra.append((f"video_{key}", prompts))
+            if tool.get("negative"):
+                negative = self._video_negative_text(shot)
+                extra.append((f"video_{key}_negative", tuple(negative for _ in variants)))
+            clips.append((key, tuple(ctx["clips"])))
+        return extra, clips
+
+    def _names(self, shot: Shot, people: list[Person], tool: dict) -> dict[str, str]:
+        """Name or alias -> the noun a video model understands."""
+        lone = str(tool.get("subject") or "noun")
+        names: dict[str, str] = {}
+        for c in self.characters.values():
+            for alias in (c.name, *c.aliases):
+                names[alias] = f"the {_NOUN.get(c.gender, 'person')}"
+        for p in people:
+            noun = p.noun if lone == "noun" or len(people) > 1 else lone
+            c = self.characters.get(p.id)
+            for alias in (p.name, *(c.aliases if c else ())):
+                names[alias] = noun
+        return names
+
+    def _speaker_nouns(self, names: dict[str, str]) -> dict[str, str]:
+        return {cid: names[c.name] for cid, c in self.characters.items() if c.name in names}
+
+    def _video_negative_text(self, shot: Shot) -> str:
+        parts = [str(self.video_negative.get("base") or ""), self.config.style.negative,
+                 str(self.config.style.video.get("negative") or "")]
+        flags = self.video_negative.get("flags") or {}
+        parts += [str(flags[f]) for f in shot.flags if f in flags]
+        return ", ".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+    # -- checks that become warnings
+    def _check_references(self, people: list[Person]) -> None:
+        version = str(self.config.style.midjourney.get("version") or 7)
+        for p in people:
+            if p.reference and not p.reference_url:
+                self._warn_once(f"ref:{p.id}", (
+                    f"character '{p.name}': reference '{p.reference}' is a file, and "
+                    f"Midjourney's {'--cref' if version.startswith('6') else '--oref'} "
+                    "needs an image URL; upload it and put the URL in `reference` "
+                    "(the file is still listed in shots.json)"))
+
+    def _check_sdxl_tokens(self, shot: Shot, people: list[Person], prompt: str) -> None:
+        """One warning per character whose description alone overflows
+        CLIP's first chunk; a pair that overflows together is only logged."""
+        chunk = int((self.limits.get("sdxl") or {}).get("chunk_tokens", 75))
+        for p in people:
+            own = clip_tokens(f"{p.name}: {p.text}")
+            if own > chunk - 8:
+                self._warn_once(f"sdxl:{p.id}", (
+                    f"character '{p.name}': the description is about {own} CLIP tokens, "
+                    f"more than SDXL reads in its first {chunk}; it still comes first in "
+                    "SDXL prompts, but a shorter one (under about 45 words) holds better"))
+        if people:
+            end = max(prompt.find(p.text) + len(p.text) for p in people)
+            used = clip_tokens(prompt[:end])
+            if used > chunk:
+                log.debug("shot %s: SDXL characters end at about token %d (> %d)",
+                          shot.id, used, chunk)
+
+
+# ------------------------------------------------------------------ helpers
+_WEARING = re.compile(r"\bwearing (?:an? |the )?(.+?)(?= over | under | with |,|\.|;| and |$)")
+
+
+def _first_clause(text: str, limit: int) -> str:
+    """A place description shortened for Midjourney: the words that fit, or
+    else its first clause (up to the first comma) when that is not too long,
+    since half a clause ("dishes in long") draws nothing."""
+    if len(text.split()) <= limit:
+        return text
+    # The first boundary with at least six words before it: "A long,
+    # low-ceilinged room of receiver racks, with ..." keeps its adjectives.
+    for m in re.finditer(r",|;| with ", text):
+        first = text[:m.start()].strip()
+        if len(first.split()) >= 6:
+            return first if len(first.split()) <= max(25, limit) else trim_words(text, limit)
+    return trim_words(text, limit)
+
+
+def _distinguish(people: list[Person]) -> list[Person]:
+    """Two "the man" in one frame (and no screen sides to tell them apart)
+    become "the man in the orange storm jacket" (from the description's
+    "wearing ..."), else "the first man", "the second man"."""
+    from collections import Counter
+    from dataclasses import replace
+    counts = Counter(p.noun for p in people)
+    ordinals = ("first", "second", "third", "fourth", "fifth", "sixth")
+    seen: Counter = Counter()
+    out = []
+    for p in people:
+        if counts[p.noun] < 2:
+            out.append(p)
+            continue
+        worn = _WEARING.search(p.description or "")
+        if worn and len(worn.group(1).split()) <= 6:
+            noun = f"{p.noun} in the {worn.group(1)}"
+        else:
+            noun = p.noun.replace("the ", f"the {ordinals[min(seen[p.noun], 5)]} ", 1)
+        seen[p.noun] += 1
+        out.append(replace(p, noun=noun))
+    return out
+
+def _sentence(text: str) -> str:
+    """The text as a sentence: its own final punctuation kept, else a period."""
+    text = str(text or "").strip()
+    return text if not text or text[-1] in ".!?\u2026" else text + "."
+
+
+def _sdxl_text(text: str) -> str:
+    """Prose inside an SDXL prompt: brackets escaped (they are weight syntax),
+    no final period (the parts are joined by commas)."""
+    text = str(text or "").strip().rstrip(".")
+    return re.sub(r"([()\[\]])", r"\\\1", text)
+
+
+def _lower_first(text: str) -> str:
+    """"A long room" -> "a long room" to go mid-sentence; "INT" stays."""
+    text = str(text or "")
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
+
+
+def _an(text: str) -> str:
+    """The text with its indefinite article: "an extreme wide shot"."""
+    text = str(text or "").strip()
+    return ("an " if text[:1].lower() in "aeiou" and text else "a ") + text
+
+
+def _dedupe_terms(text: str) -> str:
+    """A comma list with each term once (style.negative may repeat a default)."""
+    terms = [t.strip() for t in text.split(",")]
+    return ", ".join(dict.fromkeys(t for t in terms if t))
+
+
+def _mj_safe(text: str) -> str:
+    """Prose inside a Midjourney prompt: `--` would start a parameter and
+    `::` a multi-prompt, so both become plain punctuation."""
+    return re.sub(r"\s*--+\s*", ", ", str(text or "")).replace("::", ":")
+
+
+def _text_words(prompt: str) -> int:
+    """Words of a Midjourney prompt before its --parameters."""
+    return len(prompt.split(" --")[0].split())
+
+
+def _speakers(shot: Shot, people: list[Person], names: dict[str, str]) -> list[str]:
+    in_frame = {p.id: p for p in people}
+    out = []
     for line in shot.dialogue:
-        who = by_id.get(line.speaker)
-        noun = (who["description"] or who["fallback"]) if who else "a person"
-        noun = re.split(r",| with | in ", noun)[0].strip()
-        text = line.text.strip("\"\u201c\u201d' ")
-        parts.append(f"{noun[:1].upper()}{noun[1:]} says: {text}")
-    return " ".join(parts)
+        p = in_frame.get(line.speaker or "")
+        if p is not None:
+            noun = names.get(p.name, p.noun)
+            if noun not in out:
+                out.append(noun)
+    return out
+
+
+def _speech(shot: Shot, nouns: dict[str, str]) -> str:
+    """Veo style: `The woman says: text` (a colon, no quotation marks); the
+    pieces of one speaker's line broken by "she said" are joined again."""
+    turns: list[tuple[str, list[str]]] = []
+    for line in shot.dialogue:
+        text = line.text.strip().strip("\"\u201c\u201d\u2018\u2019' ").strip()
+        if not text.rstrip(",;:\u2014\u2013- "):
+            continue
+        who = nouns.get(line.speaker or "") or "a voice off screen"
+        if turns and turns[-1][0] == who:
+            turns[-1][1].append(text)
+        else:
+            turns.append((who, [text]))
+    return " ".join(f"{_cap(who)} says: {_join_pieces(parts)}" for who, parts in turns)
+
+
+def _join_pieces(pieces: list[str]) -> str:
+    """One speaker's pieces as sentences; a piece that starts in lower case
+    continues the one before ("What you see there" + "is the sky")."""
+    text = ""
+    for piece in pieces:
+        if text and piece[:1].islower():
+            text = f"{_open_end(text)}, {piece}"
+        else:
+            text = f"{_sentence(_open_end(text) if text.endswith(',') else text)} {piece}".strip()
+    return _sentence(_open_end(text))
+
+
+def _open_end(text: str) -> str:
+    """A piece of a broken line without the comma or dash it broke at."""
+    return text.rstrip(",;:\u2014\u2013- ")
+
+
+_SPEECH_WORDS = re.compile(r"\b(speaks?|says?|asks?|answers?|replies|whispers?|"
+                           r"shouts?|calls?|talks?|murmurs?|mutters?)\b", re.IGNORECASE)
+
+
+def _mentions_speech(text: str) -> bool:
+    return bool(_SPEECH_WORDS.search(text))
+
+
+def _join(first: str, second: str) -> str:
+    return f"{first}. {second}" if first else second
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _line(text: str) -> str:
     return " ".join(text.split())
+
+
+__all__ = ["IMAGE_TOOLS", "Person", "PromptDrafter", "Variant", "aspect_for_midjourney",
+           "clip_length", "clips_for", "stable_seed"]

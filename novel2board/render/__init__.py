@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import Config
 from ..model import Board
 from ..resources import builtin_templates_dir
+from .comfyui import comfyui_files
 from .data import prompt_files, to_csv, to_json
 from .files import write_outputs
 from .fountain import to_fountain
@@ -28,6 +29,7 @@ def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
     if "prompts" in opts.formats:
         for tool, text in prompt_files(board).items():
             outputs[f"prompts/{tool}.txt"] = text
+        outputs.update(comfyui_files(board, config))    # comfyui/<shot id>.json, comfyui.json
     if "fountain" in opts.formats:
         outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author, config.root)
     if "html" in opts.formats or "pdf" in opts.formats:

@@ -64,7 +64,9 @@ def _shot(board: Board, shot) -> dict:
         prompts = {"midjourney": list(p.midjourney), "flux": list(p.flux),
                    "sdxl": [{"prompt": s.prompt, "negative": s.negative} for s in p.sdxl],
                    "video": list(p.video), "kontext": list(p.kontext),
-                   "variants": list(p.variant_names), "seeds": list(p.seeds)}
+                   "variants": list(p.variant_names), "seeds": list(p.seeds),
+                   **{name: list(items) for name, items in p.extra},
+                   "video_clips": {tool: list(c) for tool, c in p.video_clips}}
     return {
         "id": shot.id, "scene": shot.scene, "number": shot.number, "size": shot.size,
         "framing": shot.framing, "angle": shot.angle, "movement": shot.movement,
@@ -136,4 +138,6 @@ def prompt_files(board: Board) -> dict[str, str]:
         lines["sdxl_negative"].extend(s.negative for s in p.sdxl)
         lines["video"].extend(p.video)
         lines["kontext"].extend(p.kontext)
+        for name, items in p.extra:     # video_<tool>.txt and the like
+            lines.setdefault(name, []).extend(items)
     return {name: "".join(line + "\n" for line in items) for name, items in lines.items()}
