@@ -36,7 +36,10 @@ def environment(project_root: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml"],
+        # "x.html.j2" ends in .j2: name the compound suffixes too, or the
+        # storyboard templates would not be escaped.
+        autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml", "html.j2",
+                                             "svg.j2", "xml.j2"],
                                             default_for_string=False),
         keep_trailing_newline=False,
         trim_blocks=True, lstrip_blocks=True)
