@@ -344,25 +344,40 @@ def plan_pages(board: Board, panels_by_scene: dict[str, list[Panel]],
         for index, (row_panels, need) in enumerate(rows):
             page = pages[-1]
             heading = BAND_MM if index == 0 else 0.0
+            # A gap above every row or band that follows a row on the page.
             gap = GAP_MM if page.blocks and page.blocks[-1].kind == "row" else 0.0
-            if page.blocks and page.used_mm + gap + heading + need > limit:
+            full = sum(b.kind == "row" for b in page.blocks) >= geo.rows
+            if page.blocks and (full or page.used_mm + gap + heading + need > limit + 0.1):
                 page = Page()
                 pages.append(page)
                 gap = 0.0
             if index == 0:
                 page.blocks.append(band(scene, False, panels))
-                page.used_mm += BAND_MM
+                page.used_mm += gap + BAND_MM
+                gap = 0.0
             elif not page.blocks:
                 page.blocks.append(band(scene, True, panels))
                 page.used_mm += CONT_BAND_MM
-            height = max(need, geo.nominal_row_mm) if row_panels else 0.0
-            if page.used_mm + gap + height > limit:
-                height = max(need, limit - page.used_mm - gap)
             page.blocks.append(Row(scene=scene, panels=tuple(row_panels),
-                                   height_mm=round(height, 2)))
-            page.used_mm += gap + height
+                                   height_mm=round(need, 2)))
+            page.used_mm += gap + need
+    for page in pages:
+        _spread(page, geo, limit)
     _number_bands(pages)
     return pages
+
+
+def _spread(page: Page, geo: Geometry, limit: float) -> None:
+    """Give the page's spare height to its rows (more writing lines), each
+    up to the preset's nominal row height, so full pages look even."""
+    spare = limit - page.used_mm
+    for i, block in enumerate(page.blocks):
+        if block.kind != "row" or spare <= 0 or not block.panels:
+            continue
+        extra = min(spare, max(0.0, geo.nominal_row_mm - block.height_mm))
+        page.blocks[i] = replace(block, height_mm=round(block.height_mm + extra, 2))
+        spare -= extra
+        page.used_mm += extra
 
 
 def _number_bands(pages: list[Page]) -> None:
@@ -386,11 +401,19 @@ def _clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def overview(board: Board, geo: Geometry, max_cast: int = 12) -> dict:
+# Ways to say less on the overview, tried in order until the page fits:
+# (summary characters, cast description characters, cast rows, type size).
+_OVERVIEW_DETAIL = ((150, 170, 12, 7.5), (110, 120, 10, 7.5), (80, 90, 10, 7.0),
+                    (60, 70, 8, 6.5), (0, 50, 8, 6.5), (0, 0, 6, 6.0))
+_OVERVIEW_FIXED_MM = 62.0       # title, figures, the strip and its heading
+
+
+def overview(board: Board, geo: Geometry) -> dict:
     """The first page's figures: scenes, cast, totals, presence and strips.
 
-    Long chapters get shorter summaries and descriptions so the page stays
-    one page: the full text is in shots.json and on the sheets.
+    The page must stay one page: with many scenes or a large cast the
+    summaries and descriptions get shorter (full text in shots.json and on
+    the sheets), the cast list ends in "also: ..." and the type gets smaller.
     """
     totals = dict(board.totals.scene_runtime_s) if board.totals else {}
     runtime = board.totals.runtime_s if board.totals else sum(s.duration_s for s in board.shots)
@@ -402,25 +425,47 @@ def overview(board: Board, geo: Geometry, max_cast: int = 12) -> dict:
     present = [c for c in board.analysis.characters
                if on_screen.get(c.id) or any(c.id in s.characters for s in board.scenes)]
     present.sort(key=lambda c: (-on_screen.get(c.id, 0), -c.mentions, c.name))
-    n_scenes = len(board.scenes)
-    compact = n_scenes > 10 or len(present) > 10
-    summary_chars = 150 if n_scenes <= 6 else 90 if n_scenes <= 12 else 0
-    cast = [dict(name=c.name, id=c.id, shots=on_screen.get(c.id, 0),
-                 description=_shorten(c.description or "", 120 if compact else 170))
-            for c in present[:max_cast]]
-    scenes = [dict(scene=s, shots=len(shots_in[s.id]), seconds=totals.get(s.id, 0.0),
-                   clock=_clock(totals.get(s.id, 0.0)),
-                   summary=_shorten(s.summary, summary_chars) if summary_chars else "")
-              for s in board.scenes]
-    column_w = geo.content_w if geo.orientation == "portrait" else (geo.content_w - 6) / 2
+    portrait = geo.orientation == "portrait"
+    column_w = geo.content_w if portrait else (geo.content_w - 6) / 2
+    for summary_chars, desc_chars, max_cast, font_pt in _OVERVIEW_DETAIL:
+        cast = [dict(name=c.name, id=c.id, shots=on_screen.get(c.id, 0),
+                     description=_shorten(c.description or "", desc_chars) if desc_chars
+                     else "")
+                for c in present[:max_cast]]
+        scenes = [dict(scene=s, shots=len(shots_in[s.id]), seconds=totals.get(s.id, 0.0),
+                       clock=_clock(totals.get(s.id, 0.0)),
+                       summary=_shorten(s.summary, summary_chars) if summary_chars else "")
+                  for s in board.scenes]
+        presence = presence_chart(board, cast, shots_in, column_w)
+        if _overview_height(scenes, cast, presence, column_w, font_pt, portrait,
+                            bool(present[max_cast:])) <= geo.content_h - SLACK_MM:
+            break
     return dict(
         scenes=scenes, cast=cast, more_cast=[c.name for c in present[max_cast:]],
-        compact=compact, runtime=_clock(runtime), runtime_s=runtime,
+        font_pt=font_pt, compact=font_pt < 7.5, runtime=_clock(runtime), runtime_s=runtime,
         days=board.totals.production_days if board.totals else 0.0,
         per_day=board.totals.seconds_per_day if board.totals else 0.0,
         average_shot=runtime / len(board.shots) if board.shots else 0.0,
-        presence=presence_chart(board, cast, shots_in, column_w),
-        strip=scene_strip(board, totals, runtime, geo.content_w))
+        presence=presence, strip=scene_strip(board, totals, runtime, geo.content_w))
+
+
+def _overview_height(scenes, cast, presence, column_w, font_pt, portrait, more) -> float:
+    """Estimated height of the overview page, mm (errs long, like text_height_mm)."""
+    line = font_pt * PT_MM * LINE_HEIGHT
+    row_pad = 1.6
+    heading_w = column_w - 28          # the scene table's wide column
+    desc_w = column_w - 42             # the cast table's description column
+    scenes_h = 10 + line + row_pad + sum(
+        (_lines(r["scene"].heading, heading_w, font_pt) +
+         (_lines(r["summary"], heading_w, font_pt) if r["summary"] else 0)) * line + row_pad
+        for r in scenes)
+    presence_h = (8 + presence["height"]) if presence["rows"] else 0.0
+    cast_h = 10 + sum(max(_lines(c["name"], 24, font_pt),
+                          _lines(c["description"], desc_w, font_pt)) * line + row_pad
+                      for c in cast) + (2 * line if more else 0)
+    if portrait:
+        return _OVERVIEW_FIXED_MM + scenes_h + presence_h + cast_h
+    return _OVERVIEW_FIXED_MM + max(scenes_h + presence_h, cast_h)
 
 
 def presence_chart(board: Board, cast: list[dict], shots_in: dict, width_mm: float) -> dict:

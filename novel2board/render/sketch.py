@@ -84,8 +84,13 @@ def figure_count(shot) -> int:
         return 0
     if shot.framing == "none" and not shot.subjects:
         return 0
-    wanted = {"two-shot": 2, "OTS": 2, "group": 3}.get(shot.framing, 1)
-    return max(1, min(max(len(shot.subjects), wanted), MAX_FIGURES))
+    if shot.framing in ("two-shot", "OTS"):
+        return 2
+    if shot.framing == "group":
+        return max(3, min(len(shot.subjects), MAX_FIGURES))
+    # A single (or a POV, or a frame with no stated framing) shows one person;
+    # the others named in the shot are off screen.
+    return 1
 
 
 def _head_and_top(size: str, height: float) -> tuple[float, float]:
@@ -147,9 +152,15 @@ def _ots(width, height, head, top, sides, view) -> list[Figure]:
     subject_side, near_side = sides[0], sides[1]
     if near_side is None:
         near_side = "left" if subject_side == "right" else "right"
-    near_x = width * (0.06 if near_side == "left" else 0.94)
-    subject_x = width * (0.64 if near_side == "left" else 0.36)
     near_head = head * OTS_NEAR_SCALE
+    # In a tall frame (9:16) the near head would hide the subject: push it
+    # half out of frame and cap its size by the frame's width.
+    tall = width < height
+    edge = 0.0 if tall else 0.06
+    if tall:
+        near_head = min(near_head, width * 0.75)
+    near_x = width * (edge if near_side == "left" else 1 - edge)
+    subject_x = width * (0.64 if near_side == "left" else 0.36)
     # The near figure's eyes sit level with the subject's, the usual eyeline.
     near_top = top + EYE_LINE * head - EYE_LINE * near_head + height * 0.08
     subject = Figure(cx=round(subject_x, 2), top=round(top, 2), head=round(head, 2),
