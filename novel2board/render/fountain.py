@@ -1,9 +1,16 @@
 """<slug>.fountain: the chapter as a screenplay draft.
 
-Each scene: its heading, then the prose in order, quotes lifted out as
-dialogue under the speaker's cue, narration as action; a transition between
-scenes.  Action that Fountain would misread (a line in capitals read as a
-character cue, a line starting INT.) is forced with "!".
+Each scene: its heading (with the scene id as a Fountain scene number, so
+the script and the storyboard point at each other), then the prose in
+order: quotes lifted out as dialogue under the speaker's cue, narration as
+action, the "he said" tags that only attributed a line dropped (the cue says
+who speaks now); a transition between scenes.
+
+Fountain reads plain text by its shape, so prose that would be misread is
+forced: an action line in capitals (a would-be character cue), one starting
+INT. or with a markup character is prefixed with "!", a cue that would not
+read as one with "@", and the comment and note markers "/*" and "[[" that
+would swallow the rest of the script are broken apart.
 """
 
 from __future__ import annotations
@@ -11,12 +18,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..analyse.speakers import SPEECH_VERBS
 from ..model import Board
 from ..shots.describe import strip_markup
 from ..templating import render
 
-_QUOTE_MARKS = "\"\u201c\u201d"
-_HEADING_LIKE = re.compile(r"^(INT|EXT|EST|INT\./EXT|I/E)[. ]", re.IGNORECASE)
+_QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
+_HEADING_LIKE = re.compile(r"^(INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]", re.IGNORECASE)
+_FOUNTAIN_MARKERS = (("/*", "/ *"), ("*/", "* /"), ("[[", "[ ["), ("]]", "] ]"))
+UNKNOWN_CUE = "UNKNOWN"
+# A tag is short: "he said", "said Ilse Marr", "she asked quietly".
+_TAG_MAX_WORDS = 5
+_CLAUSE_END = re.compile(r"[.,;:!?\u2014]|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -26,17 +39,81 @@ class Element:
     character: str = ""
 
 
+def _verb_forms(lemmas) -> frozenset[str]:
+    """said, asked, replied, snapped, ... from the analysis' speech-verb lemmas."""
+    irregular = {"say": "said", "tell": "told", "begin": "began", "breathe": "breathed"}
+    forms = set()
+    for verb in lemmas:
+        forms.update({verb, verb + "s", irregular.get(verb, "")})
+        if verb.endswith("e"):
+            forms.add(verb + "d")
+        elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+            forms.update({verb[:-1] + "ied", verb[:-1] + "ies"})
+        else:
+            forms.update({verb + "ed", verb + verb[-1] + "ed"})
+    forms.discard("")
+    return frozenset(forms)
+
+
+SPEECH_FORMS = _verb_forms(SPEECH_VERBS)
+
+
+def _is_tag(clause: str) -> bool:
+    """"he said", "said Ilse", "Tomas asked quietly": a speech verb first, last
+    or next to last in a short clause ("She pressed the button" is action)."""
+    words = re.findall(r"[\w'’.-]+", clause.lower())
+    if not 0 < len(words) <= _TAG_MAX_WORDS:
+        return False
+    return any(words[i] in SPEECH_FORMS for i in {0, len(words) - 1, len(words) - 2}
+               if 0 <= i < len(words))
+
+
+def drop_tags(text: str, after_quote: bool, before_quote: bool) -> str:
+    """Narration around a quote without the clause that only attributes it."""
+    text = text.strip()
+    if after_quote:
+        m = _CLAUSE_END.search(text)
+        first = text[:m.start()] if m else text
+        if _is_tag(first):
+            text = text[m.end():] if m else ""
+    if before_quote and text:
+        clauses = [c for c in _CLAUSE_END.split(text.rstrip(" ,:;\u2014-")) if c.strip()]
+        if clauses and _is_tag(clauses[-1]):
+            text = text.rstrip(" ,:;\u2014-")[: -len(clauses[-1])]
+    return text.strip(" ,;:\u2014-")
+
+
+def _unbreak(text: str) -> str:
+    for marker, safe in _FOUNTAIN_MARKERS:
+        text = text.replace(marker, safe)
+    return text
+
+
 def _action(text: str) -> str:
-    text = " ".join(strip_markup(text).split())
+    text = _unbreak(" ".join(strip_markup(text).split()))
+    text = text[:1].upper() + text[1:]
     letters = [c for c in text if c.isalpha()]
     if _HEADING_LIKE.match(text) or (letters and all(c.isupper() for c in letters)) \
-            or text[:1] in "!@~>.=#[":
+            or text[:1] in "!@~>.=#[(" or text.rstrip().endswith("TO:"):
         return "!" + text
     return text
 
 
 def _dialogue_text(text: str) -> str:
-    return " ".join(strip_markup(text.strip(_QUOTE_MARKS + " ")).split())
+    text = _unbreak(" ".join(strip_markup(text.strip().strip(_QUOTE_MARKS + " ")).split()))
+    # "It's fourteen again," he said: the comma belonged to the tag.
+    return text[:-1] + "." if text.endswith(",") else text
+
+
+def cue(name: str | None) -> str:
+    """A character cue Fountain reads as one: capitals, forced with "@" if need be."""
+    if not name:
+        return UNKNOWN_CUE
+    upper = " ".join(name.upper().split())
+    if not any(c.isalpha() for c in upper) or _HEADING_LIKE.match(upper) \
+            or upper[:1] in "!@~>.=#[(":
+        return "@" + upper
+    return upper
 
 
 def scene_elements(board: Board, scene) -> list[Element]:
@@ -45,24 +122,28 @@ def scene_elements(board: Board, scene) -> list[Element]:
     for q in board.analysis.quotes:
         quotes_by_para.setdefault(q.paragraph, []).append(q)
     out: list[Element] = []
+
+    def add_action(text: str) -> None:
+        if text.strip(" ,.;:\u2014-"):
+            out.append(Element("action", _action(text)))
+
     for pindex in scene.paragraphs:
         para = board.chapter.paragraphs[pindex]
         pos = para.start
-        for q in quotes_by_para.get(pindex, []):
+        quotes = sorted(quotes_by_para.get(pindex, []), key=lambda q: q.start)
+        for i, q in enumerate(quotes):
             before = para.text[pos - para.start:q.start - para.start]
-            if before.strip(" ,.;:\u2014-"):
-                out.append(Element("action", _action(before)))
-            cue = names.get(q.speaker, "VOICE").upper() if q.speaker else "VOICE"
+            add_action(drop_tags(before, after_quote=i > 0, before_quote=True))
+            who = cue(names.get(q.speaker, q.speaker) if q.speaker else None)
             spoken = _dialogue_text(q.text)
             if spoken:
-                if out and out[-1].kind == "dialogue" and out[-1].character == cue:
-                    out[-1] = Element("dialogue", out[-1].text + " " + spoken, cue)
+                if out and out[-1].kind == "dialogue" and out[-1].character == who:
+                    out[-1] = Element("dialogue", out[-1].text + " " + spoken, who)
                 else:
-                    out.append(Element("dialogue", spoken, cue))
+                    out.append(Element("dialogue", spoken, who))
             pos = q.end
         rest = para.text[pos - para.start:]
-        if rest.strip(" ,.;:\u2014-"):
-            out.append(Element("action", _action(rest)))
+        add_action(drop_tags(rest, after_quote=bool(quotes), before_quote=False))
     return out
 
 
@@ -73,6 +154,10 @@ def to_fountain(board: Board, author: str, project_root) -> str:
                   heading=_forced_heading)
 
 
-def _forced_heading(text: str) -> str:
-    """A heading Fountain recognises: INT./EXT. prefixes, or forced with '.'."""
-    return text if re.match(r"^(INT|EXT|INT\./EXT|I/E)\b", text) else "." + text
+def _forced_heading(text: str, number: str | None = None) -> str:
+    """A heading Fountain recognises (INT./EXT., else forced with '.'),
+    with the scene id as its scene number."""
+    text = " ".join(text.split()).replace("#", "")
+    text = text if re.match(r"^(INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]", text,
+                            re.IGNORECASE) else "." + text
+    return f"{text} #{number}#" if number else text
