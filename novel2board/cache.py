@@ -42,6 +42,7 @@ import os
 import pickle
 import platform
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,9 @@ from .resources import builtin_templates_dir
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
+# Every entry starts with this; the rest is a zlib-compressed pickle (the
+# prompts and shots.json of a chapter compress about tenfold).
+MAGIC = b"novel2board-cache\n"
 # Bumped when the entry layout below changes.
 ENTRY_FORMAT = 1
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -167,8 +171,10 @@ class ChapterCache:
             return None
         path = self._path(slug)
         try:
-            with open(path, "rb") as fh:
-                entry = pickle.load(fh)
+            data = path.read_bytes()
+            if not data.startswith(MAGIC):
+                raise ValueError("not a novel2board cache entry")
+            entry = pickle.loads(zlib.decompress(data[len(MAGIC):]))
         except FileNotFoundError:
             return None
         except Exception as exc:  # noqa: BLE001 - any broken entry is just a miss
@@ -185,7 +191,8 @@ class ChapterCache:
         path = self._path(slug)
         tmp = None
         try:
-            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = MAGIC + zlib.compress(
+                pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:

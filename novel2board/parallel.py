@@ -102,6 +102,25 @@ class ProcessMap:
         _WORK = None
 
 
+# fontTools stamps every font subset it writes into a PDF with the current
+# time, so two renderings of the same board a second apart differ in bytes.
+# It honours SOURCE_DATE_EPOCH (the reproducible-builds convention): while
+# rendering, a fixed date is used unless the user set their own.
+FONT_TIMESTAMP = "946684800"  # 2000-01-01T00:00:00Z
+
+
+@contextmanager
+def fixed_font_timestamps() -> Iterator[None]:
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 class _Collector(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.NOTSET)

@@ -193,7 +193,8 @@ def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
             try:
                 log.info("boarding %s (%s)", chapter.slug, source.path)
                 board = board_chapter(source, chapter, cfg, nlp, rules, cues, opts.variants)
-                outputs = render_board(board, cfg, opts)
+                with parallel.fixed_font_timestamps():
+                    outputs = render_board(board, cfg, opts)
             except Novel2BoardError as exc:
                 return _Failure(portable_error(exc), lines)
         return ChapterResult(key=keys[i], board=replace(board, source=None),
