@@ -20,7 +20,7 @@ from novel2board.read import split_chapters
 from novel2board.resources import load_data
 from novel2board.scenes import SceneCues
 from novel2board.shots import load_rules
-from test_rules import OPENING, plan, shot_for
+from tests.test_rules import OPENING, plan, shot_for
 
 Q = "\u201c{}\u201d"
 
