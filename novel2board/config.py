@@ -282,8 +282,7 @@ def _check_characters(characters: list, lines: dict, path: Path | None,
         for alias in [name, *[str(a) for a in _list(character.get("aliases"))]]:
             owner = claimed.get(alias.lower())
             if owner and owner != name:
-                problems.append((lines.get(("characters", i, "aliases")) or
-                                 lines.get(("characters", i)),
+                problems.append((lines.get(("characters", i)),
                                  f"alias '{alias}' is claimed by both '{owner}' and "
                                  f"'{name}'; give it to one of them"))
             claimed.setdefault(alias.lower(), name)
@@ -296,13 +295,8 @@ def _check_characters(characters: list, lines: dict, path: Path | None,
         if isinstance(seed, int) and not isinstance(seed, bool) and not 0 <= seed <= _SEED_MAX:
             problems.append((lines.get(("characters", i, "seed")),
                              f"characters[{i}].seed {seed} should be between 0 and {_SEED_MAX}"))
-        reference = character.get("reference")
-        if reference and path is not None and not _is_url(str(reference)) \
-                and not (path.parent / str(reference)).exists():
-            problems.append((lines.get(("characters", i, "reference")),
-                             f"characters[{i}].reference '{reference}' is neither a URL nor "
-                             f"a file in {path.parent}; give an image URL (https://...) "
-                             "or a path relative to the project file"))
+        # A `reference` that is not a file is a warning after boarding (cli.py),
+        # not an error: the board does not need the image.
 
 
 def _check_locations(locations: list, lines: dict,

@@ -434,5 +434,21 @@ def _children(node):
 
 
 def _replace_text(path: Path, text: str) -> None:
-    from .render.files import write_atomic
-    write_atomic(path, text)
+    """Replace the user's file atomically: a temporary file beside it, then a
+    rename, so an interrupted run leaves the old file or the new, whole."""
+    import os
+    import tempfile
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise Novel2BoardError(f"cannot write ({exc.strerror}); the file is unchanged",
+                               path=path, hint="check your permissions") from None
