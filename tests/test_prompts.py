@@ -379,15 +379,18 @@ def test_a_long_sdxl_prompt_is_cut_where_each_character_starts(drafter):
     assert all(c in short.sdxl[0].prompt for c in short.sdxl[0].chunks)
 
 
-def test_the_console_warning_is_shown_once_per_run_not_per_chapter(config, caplog):
+def test_each_chapter_warns_on_its_own(config, caplog):
+    # Chapters are boarded in parallel processes and cached one by one: a
+    # chapter's warnings must not depend on which chapters came before.
     stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
                          gender="male", mentions=2, description=None)
     with caplog.at_level(logging.WARNING):
         for _chapter in range(2):
             drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, 1)
-            drafter.draft(shot(subjects=("the-ferryman",)), None)
-            assert len(drafter.warnings) == 1           # each chapter's board keeps it
-    assert sum("The Ferryman" in r.message for r in caplog.records) == 1
+            for n in range(3):
+                drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}"), None)
+            assert len(drafter.warnings) == 1
+    assert sum("The Ferryman" in r.message for r in caplog.records) == 2
 
 
 def test_the_sample_board_keeps_the_guarantees():

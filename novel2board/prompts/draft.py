@@ -141,12 +141,6 @@ def split_lora(value: str | None, default_weight: float) -> tuple[str | None, fl
         return str(value).strip(), default_weight
 
 
-# The warnings already shown in this run: chapters are drafted one by one,
-# each with its own drafter, all with the same Config object.  Holding the
-# config (not its id) means a new run is always noticed.
-_RUN: dict = {"config": None, "logged": set()}
-
-
 # ---------------------------------------------------------------- drafting
 class PromptDrafter:
     """Drafts every prompt of a chapter; warns once per undescribed character."""
@@ -178,17 +172,14 @@ class PromptDrafter:
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str) -> None:
-        """Once per chapter into the board's warnings (each shots.json keeps
-        its own), once per run on the console."""
+        """Once per chapter: into the board's warnings (each shots.json keeps
+        its own) and the log.  Chapters are boarded in separate processes and
+        cached, so each chapter's warnings must not depend on the others."""
         if key in self.warned:
             return
         self.warned.add(key)
         self.warnings.append(message)
-        if _RUN["config"] is not self.config:       # a new run (a new project file read)
-            _RUN.update(config=self.config, logged=set())
-        if message not in _RUN["logged"]:
-            _RUN["logged"].add(message)
-            log.warning(message)
+        log.warning(message)
 
     def _person(self, cid: str, shot: Shot) -> Person:
         c = self.characters.get(cid)
