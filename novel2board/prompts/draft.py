@@ -171,7 +171,7 @@ class PromptDrafter:
         self.warnings: list[str] = []
 
     # -- who is in frame
-    def _warn_once(self, key: str, message: str) -> None:
+    def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
         """Once per chapter: into the board's warnings (each shots.json keeps
         its own) and the log.  Chapters are boarded in separate processes and
         cached, so each chapter's warnings must not depend on the others."""
@@ -179,7 +179,7 @@ class PromptDrafter:
             return
         self.warned.add(key)
         self.warnings.append(message)
-        log.warning(message)
+        log.log(level, message)
 
     def _person(self, cid: str, shot: Shot) -> Person:
         c = self.characters.get(cid)
@@ -326,7 +326,10 @@ class PromptDrafter:
                 f"Midjourney: the style look ({look} words) and a character description "
                 f"already pass the ~{budget} words Midjourney weighs, so the action is cut "
                 "to its first clause; a shorter style.look (with --sref carrying the "
-                "style: style.midjourney.sref) leaves room for what happens"))
+                "style: style.midjourney.sref) leaves room for what happens"),
+                # Advice about the project file, the same for every chapter: in
+                # shots.json, and on the console with -v only.
+                level=logging.INFO)
         action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left))
         left -= len(action.split())
         setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
