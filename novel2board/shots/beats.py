@@ -46,6 +46,7 @@ class Unit:
     hits: tuple[Hit, ...]
     flags: frozenset[str]
     speech_tag: bool            # only "she said" or the like
+    headless: bool = False      # starts with its verb ("lifted a hand"): a tag was cut off
 
     @property
     def words(self) -> int:
@@ -95,14 +96,27 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
     spans = [(q.start - para.start, q.end - para.start) for q in quotes]
 
     def quoted(tok) -> bool:
+        """Wholly inside a quotation (a token only partly inside keeps its
+        outside part: `speaker—“and` shows as `speaker—`)."""
         end = tok.idx + len(tok.text)
-        return any(tok.idx < b and end > a for a, b in spans)
+        return any(a <= tok.idx and end <= b for a, b in spans)
+
+    def clip(tok) -> str | None:
+        end = tok.idx + len(tok.text)
+        if not any(tok.idx < b and end > a for a, b in spans):
+            return None
+        return "".join(ch for k, ch in enumerate(tok.text, start=tok.idx)
+                       if not any(a <= k < b for a, b in spans))
 
     who = _character_tokens(para, doc, analysis, quotes)
     hits = rules.find(doc)
     items: list = [Line(q) for q in quotes]
     for sent in doc.sents:
         tokens = [t for t in sent if not quoted(t)]
+        for tok in tokens:
+            cut = clip(tok)
+            if cut is not None:
+                set_clip(tok, cut)
         if not any(not t.is_punct and not t.is_space for t in tokens):
             continue
         items.append(_unit(para, tokens, sent, who, hits, rules, bool(quotes)))
@@ -128,6 +142,7 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     trimmed = _without_leading_tag(tokens, verbs_of_speech)
     tagged = len(trimmed) < len(tokens)
     tokens = trimmed or tokens
+    headless = tagged and tokens[0].pos_ in ("VERB", "AUX") and tokens[0].tag_ != "VBG"
     unit_hits, flags = [], set()
     for hit in hits:
         if hit.anchor not in inside:
@@ -145,14 +160,18 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
             unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent, focus, looked_at))
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"]
     words = [t for t in tokens if not t.is_punct]
-    speech_tag = (tagged and len(words) < 3) or (
+    # What is left of a tag with no verb ("from the door") shows nothing new.
+    speech_tag = (tagged and (len(words) < 3 or not any(
+        t.pos_ in ("VERB", "AUX") for t in tokens))) or (
         bool(verbs) and len(words) <= 5
         and all(t.lemma_.lower() in verbs_of_speech for t in verbs))
     first = tokens[0]
-    opener = who.get(first.i) if first.lower_ in ("he", "she") else None
+    first_word = "".join(ch for ch in (clipped(first) or first.text) if ch.isalpha()).lower()
+    opener = who.get(first.i) if first_word in ("he", "she") else None
     doc = sent.doc
     return Unit(start=para.start + doc[lo].idx, end=para.start + doc[hi].idx + len(doc[hi].text),
                 tokens=tuple(tokens), actors=actors, agents=agents, lead=lead, opener=opener,
+                headless=headless,
                 hits=tuple(unit_hits),
                 flags=frozenset(flags), speech_tag=speech_tag)
 
@@ -181,6 +200,22 @@ def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
         tok = next((c for c in tok.children if c.dep_ == "pobj"), tok)
     words = [t for t in tok.subtree if t.i in inside]
     return tuple(words) if 0 < len(words) <= 12 else ()
+
+
+def set_clip(tok, text: str) -> None:
+    """Remember the visible part of a token cut by a quotation mark (kept in
+    the doc itself, as a spaCy extension attribute)."""
+    from spacy.tokens import Token
+    if not Token.has_extension(_CLIP):
+        Token.set_extension(_CLIP, default=None)
+    tok._.set(_CLIP, text)
+
+
+def clipped(tok) -> str | None:
+    return tok._.get(_CLIP) if tok.has_extension(_CLIP) else None
+
+
+_CLIP = "n2b_visible"
 
 
 def in_main_clause(tok) -> bool:

@@ -65,6 +65,15 @@ class SceneState:
     exchange: Exchange = field(default_factory=Exchange)
     last_turn_pos: int | None = None                    # paragraph of the last speech
 
+    recent: list[str] = field(default_factory=list)     # most recently shown last
+
+    def saw(self, characters) -> None:
+        for cid in characters:
+            self.seen.add(cid)
+            if cid in self.recent:
+                self.recent.remove(cid)
+            self.recent.append(cid)
+
     def side_for(self, cid: str) -> str:
         """The character's side in the current exchange, chosen once."""
         fixed = self.exchange.sides

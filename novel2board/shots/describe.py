@@ -13,7 +13,7 @@ import re
 _IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
 _PLURAL_SUBJECTS = {"they", "we", "you", "i"}
 _MARKUP = re.compile(r"(?<!\w)[*_]{1,2}(?=\S)|(?<=\S)[*_]{1,2}(?!\w)")
-_LEADING_PRONOUN = re.compile(r"^(He|She)\b")
+_LEADING_PRONOUN = re.compile(r"^(He|She|he|she)\b")
 _MAX_WORDS = 45
 
 
@@ -21,10 +21,21 @@ def present_tense(tokens) -> str:
     """The tokens' text with simple past verbs put in the present tense."""
     out = []
     for tok in tokens:
+        cut = _visible(tok)
         # "'d" stays: "I'd expected" reads in any tense.
-        text = _present(tok) if tok.tag_ == "VBD" and tok.text[:1].isalpha() else tok.text
+        if cut is not None:
+            text = cut
+        elif tok.tag_ == "VBD" and tok.text[:1].isalpha():
+            text = _present(tok)
+        else:
+            text = tok.text
         out.append(text + tok.whitespace_)
     return "".join(out)
+
+
+def _visible(tok) -> str | None:
+    """The part of a token outside quotation marks, when a quote cut it."""
+    return tok._.get("n2b_visible") if tok.has_extension("n2b_visible") else None
 
 
 def _present(tok) -> str:

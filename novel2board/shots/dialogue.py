@@ -66,7 +66,7 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list,
     if speaker and speaker not in ex.speakers:
         ex.speakers.append(speaker)
     if speaker:
-        state.seen.add(speaker)
+        state.saw((speaker,))
     out: list[Draft] = []
     chunk_units: list[Unit] = []
     chunk_lines: list[Line] = []
@@ -111,7 +111,7 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list,
                 out.append(draft)
             else:
                 chunk_units.append(item)
-            state.seen.update(item.actors)
+            state.saw(item.actors)
             continue
         if chunk_lines and _speech_s(ctx, chunk_lines + [item]) > ctx.rules.dialogue.max_shot_s:
             flush()
@@ -158,8 +158,9 @@ def _listener(ex: Exchange, state: SceneState, speaker: str | None,
     for cid in beats.actors:
         if cid != speaker:
             return cid
-    others = [c for c in state.seen if c != speaker]
-    return sorted(others)[0] if len(others) == 1 else None
+    # Nobody named: whoever was last seen in the scene is the one listening.
+    others = [c for c in state.recent if c != speaker]
+    return others[-1] if others else None
 
 
 # ------------------------------------------------------------- speech shots
@@ -296,7 +297,13 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
     opener = units[0].opener if units else None
     action = describe([u.tokens for u in units], ctx.name(opener) if opener else None) \
         if units else ""
-    if action and who and action.split(" ", 1)[0].endswith("ing"):
+    gender = next((c.gender for c in ctx.analysis.characters if c.id == speaker), None)
+    pronoun = {"female": "She ", "male": "He "}.get(gender or "")
+    if action and who and opener is None and pronoun and action.startswith(pronoun):
+        action = who + " " + action[len(pronoun):]   # the speaker's own gesture
+    if action and who and units[0].headless:
+        action = f"{who} {action[:1].lower()}{action[1:]}"       # "Lifts a hand" after a tag
+    elif action and who and action.split(" ", 1)[0].endswith("ing"):
         action = f"{who}, {action[:1].lower()}{action[1:]}"      # "Touching ..." after a tag
     asks = strip_markup(lines[-1].quote.text).rstrip("\u201d\"'\u2019 ").endswith("?")
     if not who:

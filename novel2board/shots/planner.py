@@ -127,7 +127,7 @@ def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBe
     for unit in units:
         found = claim(ctx, state, pos, unit, first=(unit is beats.units[0]))
         rule, agent = found.rule, found.agent
-        state.seen.update(unit.actors)
+        state.saw(unit.actors)
         last = segments[-1] if segments else None
         if last is None:
             segments.append([rule, agent, [unit], found])
