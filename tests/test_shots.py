@@ -287,3 +287,16 @@ def test_first_shot_of_each_scene_carries_the_transition(nlp, tmp_path):
         first = next(s for s in b.shots if s.scene == scene.id)
         assert first.transition == scene.transition_in
     assert all(s.transition == "" for s in b.shots if s.number > 1)
+
+
+def test_close_up_in_an_exchange_is_followed_by_the_other_persons_reaction(nlp, rules):
+    paras = [OPENING, SETUP, *talk([("Joe", "The boat went down off the point")]),
+             "Mara flinched."]
+    shots, _, chapter, _ = plan(nlp, rules, paras)
+    close = shot_for(shots, chapter, "Mara flinched")
+    assert close.rule == "emotional-close-up"
+    after = shots[shots.index(close) + 1]
+    assert after.rule == "reaction" and after.subjects == ("joe",)
+    # and no reaction after a close-up when nobody has been talking
+    quiet, *_ = plan(nlp, rules, [OPENING, SETUP, "Mara flinched."])
+    assert "reaction" not in [s.rule for s in quiet]

@@ -185,3 +185,26 @@ def _lower(text: str) -> str:
                  "My", "Our", "Your"):
         return text[:1].lower() + text[1:]
     return text
+
+
+def reaction_after(ctx, state: SceneState, pos: int, close: Draft) -> Draft | None:
+    """After a close-up on an emotional beat in the middle of an exchange,
+    the other person's reaction (cinematography: CU, then the reaction)."""
+    rule = ctx.rules.with_builtin("reaction")
+    ex = state.exchange
+    if (rule is None or close.size not in ("CU", "ECU") or not close.subjects
+            or state.last_turn_pos is None
+            or pos - state.last_turn_pos > ctx.rules.defaults.exchange_gap):
+        return None
+    who = close.subjects[0]
+    other = next((c for c in (ex.last_listener, ex.last_speaker, *reversed(state.recent))
+                  if c and c != who), None)
+    if other is None:
+        return None
+    spec = rule.shot
+    side = state.known_side(other)
+    return Draft(rule=rule.id, start=close.start, end=close.end, subjects=(other,),
+                 description=f"{ctx.name(other)} watches {ctx.name(who)}.", size=spec.size,
+                 framing="single", angle=spec.angle, movement=spec.movement,
+                 duration=min(spec.duration_s, 2.0), lens=spec.lens_mm,
+                 screen=((other, side),) if side else (), tile=False)

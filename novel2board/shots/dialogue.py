@@ -20,7 +20,7 @@ import math
 
 from ..model import DialogueLine
 from .beats import Line, ParagraphBeats, Unit
-from .coverage import Draft, Exchange, SceneState, claim, narration_draft
+from .coverage import Draft, Exchange, SceneState, claim, narration_draft, reaction_after
 from .describe import describe, strip_markup
 from .rules import ShotSpec
 
@@ -109,6 +109,9 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list,
                                         found.focus, found.focus_character)
                 draft.screen = _screen(state, draft.subjects, draft.framing)
                 out.append(draft)
+                reaction = reaction_after(ctx, state, pos, draft)
+                if reaction is not None:
+                    out.append(reaction)
             else:
                 chunk_units.append(item)
             state.saw(item.actors)

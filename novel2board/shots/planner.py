@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..config import PlannerSettings
 from ..model import Analysis, ChapterText, Omitted, Scene, Shot
 from .beats import ParagraphBeats, Unit, read_paragraph
-from .coverage import Draft, SceneState, claim, narration_draft
+from .coverage import Draft, SceneState, claim, narration_draft, reaction_after
 from .dialogue import cover_turns
 from .rules import SIZES, Rules
 
@@ -148,12 +148,17 @@ def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBe
                               found.focus if found else (),
                               found.focus_character if found else None)
               for rule, agent, seg_units, found in segments]
+    out = []
     for d in drafts:
         # Characters already placed on screen keep their side (180-degree rule).
         if d.framing not in ("none", "POV"):
             d.screen = tuple((c, state.known_side(c)) for c in d.subjects
                              if state.known_side(c))
-    return drafts
+        out.append(d)
+        reaction = reaction_after(ctx, state, pos, d) if d.rule != "reaction" else None
+        if reaction is not None:
+            out.append(reaction)
+    return out
 
 
 def _merge_to_cap(ctx: PlanContext, segments: list[list], beats: ParagraphBeats) -> list[list]:
