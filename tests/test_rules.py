@@ -262,7 +262,8 @@ BUILTIN = Path(__file__).resolve().parent.parent / "templates" / "rules.yaml"
 
 def test_unknown_key_is_reported_with_line_and_suggestion(tmp_path, nlp):
     text = BUILTIN.read_text(encoding="utf-8").replace(
-        "  - id: scenery\n    cue: always\n", "  - id: scenery\n    cue: always\n    neds: character\n", 1)
+        "  - id: scenery\n    cue: always\n",
+        "  - id: scenery\n    cue: always\n    neds: character\n", 1)
     path = write_rules(tmp_path, text)
     with pytest.raises(ConfigError) as err:
         load_rules(tmp_path, None, nlp)
@@ -303,7 +304,10 @@ def test_bad_pattern_names_the_rule(tmp_path, nlp):
     path = write_rules(tmp_path, """
 rules:
   - id: broken
-    cue: {dependency: [[{RIGHT_ID: v, RIGHT_ATTRS: {LEMMA: run}}, {LEFT_ID: nowhere, REL_OP: ">", RIGHT_ID: x, RIGHT_ATTRS: {}}]]}
+    cue:
+      dependency:
+        - - {RIGHT_ID: v, RIGHT_ATTRS: {LEMMA: run}}
+          - {LEFT_ID: nowhere, REL_OP: ">", RIGHT_ID: x, RIGHT_ATTRS: {}}
     shot: {size: MS}
   - id: all
     cue: always

@@ -260,8 +260,8 @@ def check_invariants(b) -> None:
                                                                 c.framing)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=chapters())
 def test_board_invariants_hold_on_any_chapter(text, nlp, tmp_path):
     first = board(text, nlp, tmp_path)

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Analysis, Paragraph, Quote
+from .describe import VISIBLE_ATTR
 from .rules import CueMatch, Rules
 
 # Dependency labels that put a word in a subordinate clause.
@@ -114,9 +115,7 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
     for sent in doc.sents:
         tokens = [t for t in sent if not quoted(t)]
         for tok in tokens:
-            cut = clip(tok)
-            if cut is not None:
-                set_clip(tok, cut)
+            set_clip(tok, clip(tok))        # None clears what an earlier run left
         if not any(not t.is_punct and not t.is_space for t in tokens):
             continue
         items.append(_unit(para, tokens, sent, who, hits, rules, bool(quotes)))
@@ -202,20 +201,17 @@ def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
     return tuple(words) if 0 < len(words) <= 12 else ()
 
 
-def set_clip(tok, text: str) -> None:
+def set_clip(tok, text: str | None) -> None:
     """Remember the visible part of a token cut by a quotation mark (kept in
     the doc itself, as a spaCy extension attribute)."""
     from spacy.tokens import Token
-    if not Token.has_extension(_CLIP):
-        Token.set_extension(_CLIP, default=None)
-    tok._.set(_CLIP, text)
+    if not Token.has_extension(VISIBLE_ATTR):
+        Token.set_extension(VISIBLE_ATTR, default=None)
+    tok._.set(VISIBLE_ATTR, text)
 
 
 def clipped(tok) -> str | None:
-    return tok._.get(_CLIP) if tok.has_extension(_CLIP) else None
-
-
-_CLIP = "n2b_visible"
+    return tok._.get(VISIBLE_ATTR) if tok.has_extension(VISIBLE_ATTR) else None
 
 
 def in_main_clause(tok) -> bool:

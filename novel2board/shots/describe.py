@@ -15,6 +15,9 @@ _PLURAL_SUBJECTS = {"they", "we", "you", "i"}
 _MARKUP = re.compile(r"(?<!\w)[*_]{1,2}(?=\S)|(?<=\S)[*_]{1,2}(?!\w)")
 _LEADING_PRONOUN = re.compile(r"^(He|She|he|she)\b")
 _MAX_WORDS = 45
+# A spaCy token extension: the part of a token outside quotation marks,
+# set by beats.py when a quote cuts a token ("speaker—“and").
+VISIBLE_ATTR = "n2b_visible"
 
 
 def present_tense(tokens) -> str:
@@ -35,7 +38,7 @@ def present_tense(tokens) -> str:
 
 def _visible(tok) -> str | None:
     """The part of a token outside quotation marks, when a quote cut it."""
-    return tok._.get("n2b_visible") if tok.has_extension("n2b_visible") else None
+    return tok._.get(VISIBLE_ATTR) if tok.has_extension(VISIBLE_ATTR) else None
 
 
 def _present(tok) -> str:

@@ -58,7 +58,10 @@ def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
         quotes_by_para.setdefault(q.paragraph, []).append(q)
     for scene in scenes:
         drafts, left_out = _plan_scene(ctx, scene, quotes_by_para)
-        shots.extend(_finish(ctx, scene, drafts))
+        made = _finish(ctx, scene, drafts)
+        log.debug("scene %s: %d shots, %.1f s", scene.id, len(made),
+                  sum(s.duration_s for s in made))
+        shots.extend(made)
         omitted.extend(left_out)
     return tuple(shots), tuple(omitted)
 
