@@ -67,69 +67,94 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list,
         ex.speakers.append(speaker)
     if speaker:
         state.saw((speaker,))
-    out: list[Draft] = []
-    chunk_units: list[Unit] = []
-    chunk_lines: list[Line] = []
-    told: list[Unit] = []           # long narration, planned as narration
-
-    def tell() -> None:
-        if told:
-            out.extend(narrate(list(told)))
-            told.clear()
-
-    def flush() -> None:
-        tell()
-        if chunk_lines:
-            out.extend(_speech_shots(ctx, state, speaker, listener, chunk_lines, chunk_units,
-                                     out))
-            chunk_lines.clear()
-            chunk_units.clear()
-
+    cutter = _TurnCutter(ctx, state, pos, beats, speaker, listener, narrate)
     for item in items:
         if isinstance(item, Unit):
-            if item.speech_tag:
-                continue
-            found = claim(ctx, state, pos, item, first=False, specific_only=True)
-            if found.rule is None and item.words > ctx.rules.dialogue.absorb_words:
-                # Too much to play during a line: a beat of narration of its own.
-                if chunk_lines:
-                    flush()
-                told.extend(chunk_units)        # what came before it, in order
-                chunk_units.clear()
-                told.append(item)
-                continue
-            tell()
-            if found.rule is not None:
-                flush()
-                # Action waiting for a line goes with this beat when no line came.
-                shown = [*chunk_units, item] if not chunk_lines else [item]
-                if not chunk_lines:
-                    chunk_units.clear()
-                draft = narration_draft(ctx, found.rule, shown, found.agent, beats.paragraph,
-                                        found.focus, found.focus_character)
-                draft.screen = _screen(state, draft.subjects, draft.framing)
-                out.append(draft)
-                reaction = reaction_after(ctx, state, pos, draft)
-                if reaction is not None:
-                    out.append(reaction)
-            else:
-                chunk_units.append(item)
-            state.saw(item.actors)
-            continue
-        if chunk_lines and _speech_s(ctx, chunk_lines + [item]) > ctx.rules.dialogue.max_shot_s:
-            flush()
-        chunk_lines.append(item)
-    flush()
-    tell()
-    if chunk_units:
-        # Action after the last line: it plays in the shot before it.
-        _absorb(ctx, state, pos, beats, out, chunk_units)
+            cutter.beat(item)
+        else:
+            cutter.line(item)
+    out = cutter.finish()
     if lines:
         ex.last_speaker, ex.last_listener = speaker, listener
     return out
 
 
-def _absorb(ctx, state, pos, beats, out: list[Draft], units: list[Unit]) -> None:
+class _TurnCutter:
+    """Walks one speech turn's lines and beats in order and cuts it into
+    shots: lines go together until they fill a shot; a beat a rule claims
+    gets its own shot; a long beat is planned as narration; other beats play
+    during the line next to them."""
+
+    def __init__(self, ctx, state: SceneState, pos: int, beats: ParagraphBeats,
+                 speaker, listener, narrate):
+        self.ctx, self.state, self.pos, self.beats = ctx, state, pos, beats
+        self.speaker, self.listener, self.narrate = speaker, listener, narrate
+        self.out: list[Draft] = []
+        self.units: list[Unit] = []         # beats waiting to play during a line
+        self.lines: list[Line] = []         # lines for the next speech shot
+        self.told: list[Unit] = []          # long narration, planned as narration
+
+    def beat(self, unit: Unit) -> None:
+        if unit.speech_tag:
+            return
+        found = claim(self.ctx, self.state, self.pos, unit, first=False, specific_only=True)
+        if found.rule is None and unit.words > self.ctx.rules.dialogue.absorb_words:
+            # Too much to play during a line: a beat of narration of its own.
+            if self.lines:
+                self._flush()
+            self.told.extend(self.units)    # what came before it, in order
+            self.units.clear()
+            self.told.append(unit)
+            return
+        self._tell()
+        if found.rule is None:
+            self.units.append(unit)
+        else:
+            self._claimed(unit, found)
+        self.state.saw(unit.actors)
+
+    def line(self, line: Line) -> None:
+        limit = self.ctx.rules.dialogue.max_shot_s
+        if self.lines and _speech_s(self.ctx, self.lines + [line]) > limit:
+            self._flush()
+        self.lines.append(line)
+
+    def finish(self) -> list[Draft]:
+        self._flush()
+        self._tell()
+        if self.units:
+            # Action after the last line: it plays in the shot before it.
+            _absorb(self.ctx, self.state, self.beats, self.out, self.units)
+        return self.out
+
+    def _claimed(self, unit: Unit, found) -> None:
+        self._flush()
+        # Action still waiting for a line goes with this beat: no line came.
+        shown = [*self.units, unit]
+        self.units.clear()
+        draft = narration_draft(self.ctx, found.rule, shown, found.agent,
+                                self.beats.paragraph, found.focus, found.focus_character)
+        draft.screen = _screen(self.state, draft.subjects, draft.framing)
+        self.out.append(draft)
+        reaction = reaction_after(self.ctx, self.state, self.pos, draft)
+        if reaction is not None:
+            self.out.append(reaction)
+
+    def _tell(self) -> None:
+        if self.told:
+            self.out.extend(self.narrate(list(self.told)))
+            self.told.clear()
+
+    def _flush(self) -> None:
+        self._tell()
+        if self.lines:
+            self.out.extend(_speech_shots(self.ctx, self.state, self.speaker, self.listener,
+                                          self.lines, self.units, self.out))
+            self.lines = []
+            self.units = []
+
+
+def _absorb(ctx, state, beats, out: list[Draft], units: list[Unit]) -> None:
     if out:
         out[-1].end = max(out[-1].end, units[-1].end)
         out[-1].flags |= set().union(*(u.flags for u in units))
