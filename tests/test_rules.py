@@ -350,3 +350,20 @@ def test_project_rules_override_and_dependency_cue_fires(tmp_path, nlp):
     shot = shot_for(shots, chapter, line)
     assert shot.rule == "low-angle-climb" and shot.angle == "low"
     assert shot_for(shots, chapter, "Joe climbed the hill").rule != "low-angle-climb"
+
+
+def test_a_minimal_rules_file_still_covers_everything(tmp_path, nlp):
+    """One fallback rule and no dialogue section: every beat and line is still shot."""
+    path = write_rules(tmp_path, """
+rules:
+  - id: everything
+    cue: always
+    shot: {size: WS, framing: none}
+""")
+    minimal = load_rules(None, path, nlp)
+    paras = [OPENING, INTRO, "\u201cIs the boat in?\u201d Joe asked.", "Mara picked up the key."]
+    shots, omitted, chapter, analysis = plan(nlp, minimal, paras)
+    assert {s.rule for s in shots} <= {"everything", "dialogue-two-shot", "dialogue-single",
+                                       "dialogue-ots", "dialogue-reaction"}
+    assert [d.quote for s in shots for d in s.dialogue] == [q.id for q in analysis.quotes]
+    assert not omitted

@@ -127,8 +127,10 @@ class Rules:
     def find(self, doc) -> list[CueMatch]:
         """Every pattern hit in `doc`, in token order."""
         hits = []
-        for match_id, start, end in self._matcher(doc):
-            hits.append(CueMatch(doc.vocab.strings[match_id], start, tuple(range(start, end))))
+        if len(self._matcher):
+            for match_id, start, end in self._matcher(doc):
+                hits.append(CueMatch(doc.vocab.strings[match_id], start,
+                                     tuple(range(start, end))))
         if len(self._dependency):
             for match_id, token_ids in self._dependency(doc):
                 hits.append(CueMatch(doc.vocab.strings[match_id], token_ids[0],
@@ -204,13 +206,15 @@ def _rule(entry: dict) -> Rule:
 
 
 def _dialogue(data: dict) -> DialogueSpec:
-    def spec(kind: str, framing: str, size: str = "MS") -> ShotSpec:
+    def spec(kind: str, rid: str, framing: str, size: str = "MS") -> ShotSpec:
         entry = {"framing": framing, "size": size, **(data.get(kind) or {})}
-        return _spec(entry, f"dialogue-{kind}")
+        return _spec(entry, rid)
     return DialogueSpec(
-        opening=spec("opening", "two-shot"), exchange=spec("exchange", "OTS"),
-        single=spec("single", "single"), group=spec("group", "group", "WS"),
-        reaction=spec("reaction", "single", "MCU"),
+        opening=spec("opening", "dialogue-two-shot", "two-shot"),
+        exchange=spec("exchange", "dialogue-ots", "OTS"),
+        single=spec("single", "dialogue-single", "single"),
+        group=spec("group", "dialogue-group", "group", "WS"),
+        reaction=spec("reaction", "dialogue-reaction", "single", "MCU"),
         tighten=tuple(data.get("tighten") or ("MS", "MCU", "CU")),
         max_shot_s=float(data.get("max_shot_s", 8)),
         action_s=float(data.get("action_s", 1.5)),
