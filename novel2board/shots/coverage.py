@@ -119,9 +119,9 @@ def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
 
 def _builtin_fires(cue: str, state: SceneState, pos: int, unit: Unit, first: bool):
     """False when the cue does not fire; else the character it is about (or None)."""
-    who = unit.agents or unit.actors
     if cue == "first-appearance":
-        new = [a for a in who if a not in state.seen]
+        # Someone who does something, not a name dropped ("angry at Brekke").
+        new = [a for a in unit.agents if a not in state.seen]
         return new[0] if new else False
     if cue == "three-or-more":
         return unit.main_agent if len(set(unit.actors)) >= 3 else False

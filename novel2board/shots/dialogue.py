@@ -336,14 +336,16 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
     asks = strip_markup(lines[-1].quote.text).rstrip("\u201d\"'\u2019 ").endswith("?")
     if not who:
         return action or "A voice speaks, off screen."
+    if kind == "exchange" and listener:
+        # The listener is the shoulder in the foreground: name them once.
+        said = action or (f"{who} asks." if asks else f"{who} speaks.")
+        over = f"seen over {ctx.name(listener)}'s shoulder"
+        if said.startswith(who + " "):
+            return f"{who}, {over},{said[len(who):]}"
+        return f"{said.rstrip('.')}, {over}."
     to = f" {ctx.name(listener)}" if listener else ""
     said = action or (f"{who} asks{to}." if asks else
                       f"{who} speaks to{to}." if to else f"{who} speaks.")
     if kind == "opening" and listener:
         return f"{who} and {ctx.name(listener)} together. {said}"
-    if kind == "exchange" and listener:
-        over = f"over {ctx.name(listener)}'s shoulder"
-        if said.startswith(who + " "):
-            return f"{who}, {over},{said[len(who):]}"
-        return f"{over[:1].upper()}{over[1:]}: {said}"
     return said
