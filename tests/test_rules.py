@@ -126,6 +126,13 @@ def test_first_appearance_is_full_figure_once(nlp, rules):
     assert shot_for(shots, chapter, "Mara sat").rule != "first-appearance"
 
 
+def test_a_name_dropped_is_no_first_appearance(nlp, rules):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara stood by the stove.",
+                                             "The old boat had belonged to Joe."])
+    shot = shot_for(shots, chapter, "old boat")
+    assert shot.rule != "first-appearance"
+
+
 # ------------------------------------------------ close-ups and physical tells
 @pytest.mark.parametrize("tell, who", [("His hands shook.", "joe"),
                                        ("His knuckles whitened on the rail.", "joe"),
