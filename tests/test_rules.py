@@ -196,7 +196,7 @@ def test_looking_at_something_gets_pov(nlp, rules):
 
 
 def test_look_in_subordinate_clause_is_no_pov(nlp, rules):
-    line = "Mara waited by the door, the way fishermen watch the weather."
+    line = "Mara waited by the door, the way Joe watched the weather."
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
     assert shot_for(shots, chapter, line).rule != "pov-look"
 
