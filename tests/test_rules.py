@@ -209,6 +209,18 @@ def test_movement_through_space_gets_tracking_shot(nlp, rules):
     assert shot.rule == "tracking-movement" and shot.movement == "tracking"
 
 
+def test_they_walking_together_is_tracked_as_the_people_in_the_scene(nlp, rules):
+    line = "They walked along the harbour wall to the lighthouse."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara stood at the door. Joe sat down.",
+                                             line])
+    shot = shot_for(shots, chapter, line)
+    assert shot.rule == "tracking-movement" and set(shot.subjects) == {"mara", "joe"}
+    assert "complex-motion" in shot.flags
+    things = "The clouds moved along the ridge to the west."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, things])
+    assert shot_for(shots, chapter, things).rule != "tracking-movement"
+
+
 def test_walking_without_a_path_is_not_tracking(nlp, rules):
     line = "Joe walked."
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])

@@ -31,6 +31,7 @@ class Hit:
     # last word of a dependency pattern and the words that hang on it.
     focus: tuple = field(default=(), compare=False, repr=False)
     focus_character: str | None = None      # when what is looked at is a character
+    together: bool = False                  # done by "they"/"we": the people in the scene
 
 
 @dataclass(frozen=True)
@@ -152,11 +153,13 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
             anchor = sent.doc[hit.anchor]
             rule = rules.rule(hit.key[6:])
             agent = agent_of(anchor, who)
-            if rule.needs == "character" and agent is None:
+            together = agent is None and _done_together(anchor)
+            if rule.needs == "character" and agent is None and not together:
                 continue
             focus = _focus(sent.doc, hit, inside)
             looked_at = who.get(focus[0].i) if len(focus) == 1 else None
-            unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent, focus, looked_at))
+            unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent, focus, looked_at,
+                                 together))
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"]
     words = [t for t in tokens if not t.is_punct]
     # What is left of a tag with no verb ("from the door") shows nothing new.
@@ -231,22 +234,32 @@ def agent_of(tok, who: dict[int, str]) -> str | None:
         owner = _character_of(tok, who)
         if owner:
             return owner
+    subject = _subject_of(tok)
+    return _character_of(subject, who) if subject is not None else None
+
+
+def _subject_of(tok):
+    """The subject of the verb that `tok` belongs to, following "and"."""
     verb = tok
     for _ in range(6):
-        if verb.pos_ in ("VERB", "AUX"):
-            break
-        if verb.dep_ == "ROOT":
+        if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
             break
         verb = verb.head
     for _ in range(4):
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
-            return _character_of(subject, who)
+            return subject
         if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
             verb = verb.head            # "and held his hands ..." shares the subject
             continue
         return None
     return None
+
+
+def _done_together(tok) -> bool:
+    """"They walked down the lane": the people in the scene, together."""
+    subject = _subject_of(tok)
+    return subject is not None and subject.lower_ in ("they", "we")
 
 
 def _character_of(tok, who: dict[int, str]) -> str | None:

@@ -96,6 +96,7 @@ class Claim:
     agent: str | None = None
     focus: tuple = ()
     focus_character: str | None = None
+    together: bool = False
 
 
 def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
@@ -109,7 +110,8 @@ def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
         if rule.builtin is None:
             hit = next((h for h in unit.hits if h.rule == rule.id and h.strong), None)
             if hit is not None:
-                return Claim(rule, hit.agent or unit.main_agent, hit.focus, hit.focus_character)
+                return Claim(rule, hit.agent or unit.main_agent, hit.focus, hit.focus_character,
+                             hit.together and not hit.agent)
             continue
         agent = _builtin_fires(rule.builtin, state, pos, unit, first)
         if agent is not False:
@@ -208,3 +210,14 @@ def reaction_after(ctx, state: SceneState, pos: int, close: Draft) -> Draft | No
                  framing="single", angle=spec.angle, movement=spec.movement,
                  duration=min(spec.duration_s, 2.0), lens=spec.lens_mm,
                  screen=((other, side),) if side else (), tile=False)
+
+
+def cast_together(draft: Draft, state: SceneState, found: Claim | None) -> None:
+    """A beat done by "they": frame the two people last seen in the scene."""
+    if found is None or not found.together or draft.subjects or draft.framing in ("none",):
+        return
+    people = tuple(reversed(state.recent[-2:]))
+    if people:
+        draft.subjects = people
+        if draft.framing == "single" and len(people) == 2:
+            draft.framing = "two-shot"

@@ -20,7 +20,8 @@ import math
 
 from ..model import DialogueLine
 from .beats import Line, ParagraphBeats, Unit
-from .coverage import Draft, Exchange, SceneState, claim, narration_draft, reaction_after
+from .coverage import (Draft, Exchange, SceneState, cast_together, claim, narration_draft,
+                       reaction_after)
 from .describe import describe, strip_markup
 from .rules import ShotSpec
 
@@ -134,6 +135,7 @@ class _TurnCutter:
         self.units.clear()
         draft = narration_draft(self.ctx, found.rule, shown, found.agent,
                                 self.beats.paragraph, found.focus, found.focus_character)
+        cast_together(draft, self.state, found)
         draft.screen = _screen(self.state, draft.subjects, draft.framing)
         self.out.append(draft)
         reaction = reaction_after(self.ctx, self.state, self.pos, draft)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from ..config import PlannerSettings
 from ..model import Analysis, ChapterText, Omitted, Scene, Shot
 from .beats import ParagraphBeats, Unit, read_paragraph
-from .coverage import Draft, SceneState, claim, narration_draft, reaction_after
+from .coverage import (Draft, SceneState, cast_together, claim, narration_draft,
+                       reaction_after)
 from .dialogue import cover_turns
 from .rules import SIZES, Rules
 
@@ -147,12 +148,12 @@ def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBe
         else:
             segments.append([rule, agent, [unit], found])
     segments = _merge_to_cap(ctx, segments, beats)
-    drafts = [narration_draft(ctx, rule, seg_units, agent, beats.paragraph,
-                              found.focus if found else (),
-                              found.focus_character if found else None)
-              for rule, agent, seg_units, found in segments]
     out = []
-    for d in drafts:
+    for rule, agent, seg_units, found in segments:
+        d = narration_draft(ctx, rule, seg_units, agent, beats.paragraph,
+                            found.focus if found else (),
+                            found.focus_character if found else None)
+        cast_together(d, state, found)
         # Characters already placed on screen keep their side (180-degree rule).
         if d.framing not in ("none", "POV"):
             d.screen = tuple((c, state.known_side(c)) for c in d.subjects
