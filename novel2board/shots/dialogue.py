@@ -34,8 +34,11 @@ def cover_turns(ctx, state: SceneState, pos: int, beats: ParagraphBeats,
     if ex.last_pos is None or pos - ex.last_pos > ctx.rules.defaults.exchange_gap + 1:
         state.exchange = ex = Exchange()
     ex.last_pos = pos
-    ex.heat = (min(ex.heat + 1, len(ctx.rules.dialogue.tighten) - 1) if beats.heated
-               else max(ex.heat - 1, 0))
+    # Heat is counted in half steps: one heated line does not make a close-up
+    # (a character who exclaims a lot is not a scene in crisis); two in a
+    # row do, and calm lines let it fall back.
+    top = 2 * (len(ctx.rules.dialogue.tighten) - 1)
+    ex.heat = min(ex.heat + 1, top) if beats.heated else max(ex.heat - 1, 0)
     drafts: list[Draft] = []
     for run in _runs_by_speaker(items):
         drafts.extend(_turn(ctx, state, pos, beats, run, narrate))
@@ -237,7 +240,7 @@ def _coverage(ctx, state: SceneState, speaker, listener) -> tuple[str, ShotSpec]
     ex = state.exchange
     tighten = d.tighten
     # Calm talk settles from MS to MCU; only heat takes it closer.
-    step = min(len(tighten) - 1, min(1, max(ex.turn - 2, 0) // 4) + ex.heat)
+    step = min(len(tighten) - 1, min(1, max(ex.turn - 2, 0) // 4) + ex.heat // 2)
     if speaker is None:
         return "single", _sized(d.single, tighten[step])
     if len(ex.speakers) >= 3 and not ex.grouped:
