@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -132,6 +133,7 @@ def _progress(enabled: bool):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; every way it can end is one of the exit statuses above."""
+    from_command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = _wants_traceback(argv)
     restore = _sigterm_as_interrupt()
@@ -146,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; boards already written are complete, the rest "
               "keep their previous version, and no temporary file is left",
               file=sys.stderr)
-        return 128 + getattr(exc, "signum", signal.SIGINT)
+        status = 128 + getattr(exc, "signum", signal.SIGINT)
+        if from_command_line:
+            _exit_now(status)
+        return status
     except MemoryError:
         return _fail("ran out of memory (give fewer or shorter chapters at once, or "
                      "close other programs)", verbose)
@@ -160,6 +165,23 @@ def main(argv: list[str] | None = None) -> int:
                      "report it with the chapter that caused it", verbose)
     finally:
         restore()
+
+
+def _exit_now(status: int) -> None:
+    """Exit with `status` itself, everything already cleaned up and flushed.
+
+    Python 3.11 kills itself with SIGINT at exit (status -2 to a parent,
+    not 130) when a Ctrl-C passed through any `exec` of a string on its way
+    here, as one does when it lands while dataclasses are being created
+    during an import; the contract says 130, so the exit is made here.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 def _fail(message: str, verbose: bool) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -389,16 +390,24 @@ def test_interrupt_in_a_stage_exits_130_and_keeps_the_board(run, tmp_path, monke
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
 
 
-def test_ctrl_c_in_a_real_process_exits_130_and_leaves_no_temp_files(tmp_path):
-    chapter(tmp_path)
+@pytest.mark.parametrize("signum, delay, status", [
+    (signal.SIGINT, 0.6, 130),      # importing the pipeline
+    (signal.SIGINT, 2.5, 130),      # parsing
+    (signal.SIGINT, 5.0, 130),      # rendering the PDF
+    (signal.SIGTERM, 2.5, 143),
+])
+def test_ctrl_c_in_a_real_process_exits_130_and_leaves_no_temp_files(tmp_path, signum,
+                                                                     delay, status):
+    shutil.copy(ROOT / "chapters" / "chapter1.md", tmp_path / "chapter1.md")
+    shutil.copy(ROOT / "chapters" / "chapter2.md", tmp_path / "chapter2.md")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    command = [sys.executable, "-m", "novel2board", "chapter1.md", "--format", "json,pdf"]
+    command = [sys.executable, "-m", "novel2board", "chapter1.md", "chapter2.md"]
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE,
                             text=True)
-    time.sleep(1.5)       # importing spaCy: well inside the run
-    proc.send_signal(signal.SIGINT)
+    time.sleep(delay)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == status, err
     assert_one_error_line(err, "interrupted")
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
