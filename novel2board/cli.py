@@ -152,10 +152,20 @@ def main(argv: list[str] | None = None) -> int:
         if from_command_line:
             _exit_now(status)
         return status
+    except ModuleNotFoundError as exc:
+        if exc.name and not exc.name.startswith("novel2board"):
+            return _fail(f"the Python package '{exc.name}' is not installed (run "
+                         "`pip install -e .` in the novel2board folder, or `make board`, "
+                         "which installs everything)", verbose)
+        return _fail(f"novel2board is incomplete ({exc}); reinstall it", verbose)
     except MemoryError:
         return _fail("ran out of memory (give fewer or shorter chapters at once, or "
                      "close other programs)", verbose)
     except OSError as exc:
+        if "cannot load library" in str(exc):       # WeasyPrint without Pango
+            return _fail(f"the PDF needs system libraries that are missing ({exc}); "
+                         "install Pango (Debian/Ubuntu: `apt install libpango-1.0-0 "
+                         "libpangoft2-1.0-0`), or leave pdf out of --format", verbose)
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc} (check the path and its "
                      "permissions, and the free disk space)", verbose)

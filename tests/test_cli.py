@@ -429,3 +429,16 @@ def test_a_broken_user_image_is_a_warning_not_an_error_line(run, tmp_path):
     assert "error:" not in err
     assert "warning: weasyprint:" in err and "1.1.1.png" in err
     assert (images / "1.1.1.png").read_bytes() == b"not a picture"
+
+
+def test_a_missing_python_package_says_how_to_install(run, tmp_path, monkeypatch):
+    chapter(tmp_path)
+
+    def no_weasyprint(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'weasyprint'", name="weasyprint")
+    from novel2board.render import sheets
+    monkeypatch.setattr(sheets, "to_pdf", no_weasyprint)
+    monkeypatch.setattr("novel2board.render.to_pdf", no_weasyprint)
+    status, _, err = run("chapter1.md", "--format", "pdf")
+    assert status == 1
+    assert_one_error_line(err, "'weasyprint' is not installed", "pip install")

@@ -231,7 +231,10 @@ _NOT_PROSE = re.compile(r"<[^>\n]*>|\]\([^)\n]*\)|\b[a-z][a-z0-9+.-]*://\S+", re
 
 def english_share(text: str) -> tuple[float, int]:
     """Share of words that are English stop words, and the number of words."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # a word list, not the model
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS  # a word list, not the model
+    except ImportError:     # no spaCy: load_nlp will say how to install it
+        return 1.0, 0
 
     prose = _NOT_PROSE.sub(" ", text[:_LANGUAGE_SAMPLE_CHARS])
     words = _WORD.findall(prose.lower())
