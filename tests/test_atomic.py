@@ -213,8 +213,18 @@ def test_failed_run_leaves_previous_board_whole(run, tmp_path):
 
 
 def test_check_writable_leaves_nothing_behind(tmp_path):
-    check_writable(tmp_path / "out")
-    assert (tmp_path / "out").is_dir() and not list((tmp_path / "out").iterdir())
+    (tmp_path / "kept").mkdir()
+    check_writable(tmp_path / "kept")
+    check_writable(tmp_path / "new" / "deeper")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["kept"]
+
+
+def test_write_atomic_may_update_a_project_file_but_not_images(tmp_path):
+    (tmp_path / "novel2board.yaml").write_text("project: A\n")
+    write_atomic(tmp_path / "novel2board.yaml", "project: B\n")     # `cast` does this
+    assert (tmp_path / "novel2board.yaml").read_text() == "project: B\n"
+    with pytest.raises(EnvironmentProblem, match="images"):
+        write_atomic(tmp_path / "images" / "1.1.1.png", b"x")
 
 
 def test_outputs_get_ordinary_permissions_and_keep_changed_ones(tmp_path):
