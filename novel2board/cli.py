@@ -277,10 +277,12 @@ def _dispatch(argv: list[str]) -> int:
 
 
 def _check_bible(config_path: Path | None, boards) -> None:
-    """Say (with -v) which bible characters no boarded chapter mentions.
+    """Warn about bible entries that point nowhere: a typo costs a whole board.
 
-    Often a misspelt name or alias; as often someone from another chapter,
-    so it is not a warning.
+    A `reference:` that is neither a URL nor a file in the project would go
+    into every prompt as a broken link: a warning.  A character no boarded
+    chapter mentions may be a misspelt name, or simply someone from another
+    chapter: said with -v only.
     """
     from .config import load_config
     from .read.slugs import id_slug
@@ -289,10 +291,15 @@ def _check_bible(config_path: Path | None, boards) -> None:
         return
     found = {c.id for board in boards for c in board.analysis.characters if c.mentions}
     for i, entry in enumerate(config.characters):
+        where = f"{config.path}:{entry.line}" if entry.line else str(config.path)
         if id_slug(entry.name) not in found:
-            where = f"{config.path}:{entry.line}" if entry.line else str(config.path)
             log.info("%s: characters[%d] '%s' is not mentioned in any chapter boarded; "
                      "check the spelling of its name and aliases", where, i, entry.name)
+        ref = entry.reference
+        if ref and "://" not in ref and not (config.root / ref).is_file():
+            log.warning("%s: characters[%d].reference '%s' is not a file in the project "
+                        "(%s); give an image URL or a path relative to %s", where, i, ref,
+                        config.root / ref, config.path.name)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -219,21 +219,11 @@ def test_check_writable_leaves_nothing_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["kept"]
 
 
-def test_write_atomic_may_update_a_project_file_but_not_images(tmp_path):
+def test_write_atomic_refuses_user_files_and_images(tmp_path):
     (tmp_path / "novel2board.yaml").write_text("project: A\n")
-    write_atomic(tmp_path / "novel2board.yaml", "project: B\n")     # `cast` does this
-    assert (tmp_path / "novel2board.yaml").read_text() == "project: B\n"
-    with pytest.raises(EnvironmentProblem, match="images"):
-        write_atomic(tmp_path / "images" / "1.1.1.png", b"x")
-
-
-def test_outputs_get_ordinary_permissions_and_keep_changed_ones(tmp_path):
-    umask = os.umask(0o022)
-    try:
-        write_outputs(tmp_path, {"shots.json": "a"})
-        assert (tmp_path / "shots.json").stat().st_mode & 0o777 == 0o644
-        (tmp_path / "shots.json").chmod(0o640)
-        write_outputs(tmp_path, {"shots.json": "b"})
-        assert (tmp_path / "shots.json").stat().st_mode & 0o777 == 0o640
-    finally:
-        os.umask(umask)
+    for path in (tmp_path / "novel2board.yaml", tmp_path / "images" / "1.1.1.png",
+                 tmp_path / "templates" / "flux.j2"):
+        with pytest.raises(EnvironmentProblem):
+            write_atomic(path, b"x")
+    assert (tmp_path / "novel2board.yaml").read_text() == "project: A\n"
+    assert not (tmp_path / "images").exists()

@@ -35,14 +35,12 @@ _USER_SUFFIXES = (".yaml", ".yml", ".j2", ".md", ".markdown")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write one file: the old content or the new, never half of either.
+    """Write one output file: the old content or the new, never half of either.
 
-    For a file novel2board is asked to change (`cast` adding to the project
-    file); board outputs go through write_outputs, which refuses user files.
+    For outputs only: it refuses a path in images/ or with the suffix of a
+    user's file (the project file, a template, a chapter).
     """
-    if path.parent.name == PROTECTED:
-        raise EnvironmentProblem("refusing to write inside images/", path=path,
-                                 hint="this is a bug; please report it")
+    _refuse_protected(path, path.parent.parent if path.parent.name == PROTECTED else None)
     write_all({path: data})
 
 
@@ -204,8 +202,9 @@ def _checked_relative(rel: str, folder: Path) -> PurePosixPath:
     return parts
 
 
-def _refuse_protected(path: Path, folder: Path) -> None:
-    if path.parent == folder / PROTECTED or path.suffix.lower() in _USER_SUFFIXES:
+def _refuse_protected(path: Path, folder: Path | None) -> None:
+    in_images = folder is not None and path.parent == folder / PROTECTED
+    if in_images or path.suffix.lower() in _USER_SUFFIXES:
         raise EnvironmentProblem("refusing to overwrite a file that is not an output "
                                  "of novel2board", path=path,
                                  hint="this is a bug; please report it")
