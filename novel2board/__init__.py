@@ -10,6 +10,15 @@ prompts -> render.
 __version__ = "0.1.0"
 
 from .errors import Novel2BoardError  # noqa: E402
-from .pipeline import build  # noqa: E402
+
+
+def __getattr__(name: str):
+    # `build` is imported on first use: the pipeline pulls in spaCy, Jinja2
+    # and YAML, and the CLI must be inside its Ctrl-C handling (exit 130,
+    # one line) before that slow import starts, not after.
+    if name == "build":
+        from .pipeline import build
+        return build
+    raise AttributeError(f"module 'novel2board' has no attribute {name!r}")
 
 __all__ = ["Novel2BoardError", "__version__", "build"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -132,6 +133,7 @@ def _progress(enabled: bool):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; every way it can end is one of the exit statuses above."""
+    from_command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = _wants_traceback(argv)
     restore = _sigterm_as_interrupt()
@@ -146,11 +148,24 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; boards already written are complete, the rest "
               "keep their previous version, and no temporary file is left",
               file=sys.stderr)
-        return 128 + getattr(exc, "signum", signal.SIGINT)
+        status = 128 + getattr(exc, "signum", signal.SIGINT)
+        if from_command_line:
+            _exit_now(status)
+        return status
+    except ModuleNotFoundError as exc:
+        if exc.name and not exc.name.startswith("novel2board"):
+            return _fail(f"the Python package '{exc.name}' is not installed (run "
+                         "`pip install -e .` in the novel2board folder, or `make board`, "
+                         "which installs everything)", verbose)
+        return _fail(f"novel2board is incomplete ({exc}); reinstall it", verbose)
     except MemoryError:
         return _fail("ran out of memory (give fewer or shorter chapters at once, or "
                      "close other programs)", verbose)
     except OSError as exc:
+        if "cannot load library" in str(exc):       # WeasyPrint without Pango
+            return _fail(f"the PDF needs system libraries that are missing ({exc}); "
+                         "install Pango (Debian/Ubuntu: `apt install libpango-1.0-0 "
+                         "libpangoft2-1.0-0`), or leave pdf out of --format", verbose)
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc} (check the path and its "
                      "permissions, and the free disk space)", verbose)
@@ -160,6 +175,23 @@ def main(argv: list[str] | None = None) -> int:
                      "report it with the chapter that caused it", verbose)
     finally:
         restore()
+
+
+def _exit_now(status: int) -> None:
+    """Exit with `status` itself, everything already cleaned up and flushed.
+
+    Python 3.11 kills itself with SIGINT at exit (status -2 to a parent,
+    not 130) when a Ctrl-C passed through any `exec` of a string on its way
+    here, as one does when it lands while dataclasses are being created
+    during an import; the contract says 130, so the exit is made here.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 def _fail(message: str, verbose: bool) -> int:
@@ -202,7 +234,15 @@ def _sigterm_as_interrupt():
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
 
+    owner = os.getpid()
+
     def handler(signum, frame):
+        if os.getpid() != owner:
+            # A forked worker being stopped by its pool: die quietly, as
+            # SIGTERM does by default; only the parent reports.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         raise Interrupted(signum)
     previous = signal.signal(signal.SIGTERM, handler)
     return lambda: signal.signal(signal.SIGTERM, previous)
@@ -254,7 +294,7 @@ def _check_bible(config_path: Path | None, boards) -> None:
         where = f"{config.path}:{entry.line}" if entry.line else str(config.path)
         if id_slug(entry.name) not in found:
             log.info("%s: characters[%d] '%s' is not mentioned in any chapter boarded; "
-                        "check the spelling of its name and aliases", where, i, entry.name)
+                     "check the spelling of its name and aliases", where, i, entry.name)
         ref = entry.reference
         if ref and "://" not in ref and not (config.root / ref).is_file():
             log.warning("%s: characters[%d].reference '%s' is not a file in the project "

@@ -2,7 +2,8 @@
 
 Every problem with the user's input, config, templates or environment is a
 `Novel2BoardError`; the CLI prints it as one `error: ...` line and exits 1.
-Anything else is a bug and shows a traceback.
+Anything else is a bug: the CLI says so in one line too, and shows the
+traceback only with -v.
 """
 
 from __future__ import annotations

@@ -213,17 +213,17 @@ def test_failed_run_leaves_previous_board_whole(run, tmp_path):
 
 
 def test_check_writable_leaves_nothing_behind(tmp_path):
-    check_writable(tmp_path / "out")
-    assert (tmp_path / "out").is_dir() and not list((tmp_path / "out").iterdir())
+    (tmp_path / "kept").mkdir()
+    check_writable(tmp_path / "kept")
+    check_writable(tmp_path / "new" / "deeper")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["kept"]
 
 
-def test_outputs_get_ordinary_permissions_and_keep_changed_ones(tmp_path):
-    umask = os.umask(0o022)
-    try:
-        write_outputs(tmp_path, {"shots.json": "a"})
-        assert (tmp_path / "shots.json").stat().st_mode & 0o777 == 0o644
-        (tmp_path / "shots.json").chmod(0o640)
-        write_outputs(tmp_path, {"shots.json": "b"})
-        assert (tmp_path / "shots.json").stat().st_mode & 0o777 == 0o640
-    finally:
-        os.umask(umask)
+def test_write_atomic_refuses_user_files_and_images(tmp_path):
+    (tmp_path / "novel2board.yaml").write_text("project: A\n")
+    for path in (tmp_path / "novel2board.yaml", tmp_path / "images" / "1.1.1.png",
+                 tmp_path / "templates" / "flux.j2"):
+        with pytest.raises(EnvironmentProblem):
+            write_atomic(path, b"x")
+    assert (tmp_path / "novel2board.yaml").read_text() == "project: A\n"
+    assert not (tmp_path / "images").exists()

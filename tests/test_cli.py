@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -198,7 +199,7 @@ def test_alias_claimed_by_two_characters(run, tmp_path):
                                 "  - name: Tomas\n    aliases: [captain]\n")
     status, _, err = run("chapter1.md", "--config", cfg)
     assert status == 1
-    assert_one_error_line(err, f"{cfg}:4:", "captain", "Mara", "Tomas")
+    assert_one_error_line(err, f"{cfg}:4:", "captain", "Mara", "Tomas")   # the entry
 
 
 def test_character_reference_that_does_not_exist_is_warned(run, tmp_path):
@@ -389,16 +390,26 @@ def test_interrupt_in_a_stage_exits_130_and_keeps_the_board(run, tmp_path, monke
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
 
 
-def test_ctrl_c_in_a_real_process_exits_130_and_leaves_no_temp_files(tmp_path):
-    chapter(tmp_path)
+@pytest.mark.parametrize("signum, delay, status", [
+    (signal.SIGINT, 0.6, 130),      # importing the pipeline
+    (signal.SIGINT, 3.0, 130),      # parsing, in worker processes
+    (signal.SIGINT, 6.0, 130),      # rendering
+    (signal.SIGTERM, 4.0, 143),
+])
+def test_ctrl_c_in_a_real_process_exits_130_and_leaves_no_temp_files(tmp_path, signum,
+                                                                     delay, status):
+    shutil.copy(ROOT / "chapters" / "chapter1.md", tmp_path / "chapter1.md")
+    shutil.copy(ROOT / "chapters" / "chapter2.md", tmp_path / "chapter2.md")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    command = [sys.executable, "-m", "novel2board", "chapter1.md", "--format", "json,pdf"]
+    command = [sys.executable, "-m", "novel2board", "chapter1.md", "chapter2.md"]
+    # Its own process group, signalled whole, as a terminal's Ctrl-C is:
+    # worker processes get the signal too and must not add tracebacks.
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE,
-                            text=True)
-    time.sleep(1.5)       # importing spaCy: well inside the run
-    proc.send_signal(signal.SIGINT)
+                            text=True, start_new_session=True)
+    time.sleep(delay)
+    os.killpg(proc.pid, signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == status, err
     assert_one_error_line(err, "interrupted")
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
@@ -420,3 +431,16 @@ def test_a_broken_user_image_is_a_warning_not_an_error_line(run, tmp_path):
     assert "error:" not in err
     assert "warning: weasyprint:" in err and "1.1.1.png" in err
     assert (images / "1.1.1.png").read_bytes() == b"not a picture"
+
+
+def test_a_missing_python_package_says_how_to_install(run, tmp_path, monkeypatch):
+    chapter(tmp_path)
+
+    def no_weasyprint(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'weasyprint'", name="weasyprint")
+    from novel2board.render import sheets
+    monkeypatch.setattr(sheets, "to_pdf", no_weasyprint)
+    monkeypatch.setattr("novel2board.render.to_pdf", no_weasyprint)
+    status, _, err = run("chapter1.md", "--format", "pdf")
+    assert status == 1
+    assert_one_error_line(err, "'weasyprint' is not installed", "pip install")

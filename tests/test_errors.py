@@ -343,3 +343,18 @@ def test_printable_keeps_one_line_and_the_terminal_safe():
     text = printable("a\nb\x1b[31mred\u2028\tc")
     assert "\n" not in text and "\x1b" not in text and "\u2028" not in text
     assert "\\n" in text and "\\x1b" in text and "\t" in text
+
+
+def test_a_stray_nul_in_text_is_named_with_its_line(tmp_path):
+    path = tmp_path / "glitch.md"
+    path.write_bytes((ENGLISH * 3).encode() + b"\nOne more\x00 line.\n")
+    with pytest.raises(InputError, match="NUL byte") as info:
+        read_source(path)
+    assert info.value.line == 5
+
+
+def test_the_same_file_named_two_ways_is_boarded_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ch.md").write_text(ENGLISH)
+    files = find_chapter_files([Path("ch.md"), tmp_path / "ch.md", Path(".")])
+    assert files == [Path("ch.md")]

