@@ -25,10 +25,12 @@ from .errors import Novel2BoardError, printable
 
 log = logging.getLogger("novel2board")
 
-_LAYOUT_HELP = ("six-landscape (default): six panels, text under each; "
-                "three-portrait: three panels down a portrait page, writing lines "
-                "beside; twelve-thumbnails: twelve small panels; worksheet: empty "
-                "numbered frames to sketch on")
+_LAYOUT_HELP = ("six-landscape (default): six panels on a landscape page, text under "
+                "each; three-portrait: three panels down a portrait page, text and "
+                "writing lines beside; twelve-thumbnails: twelve small panels, short "
+                "text; worksheet: empty numbered frames to sketch on, text beneath. "
+                "Frames take style.aspect_ratio; add your own presets in "
+                "templates/layouts.yaml")
 
 
 def _board_parser() -> argparse.ArgumentParser:

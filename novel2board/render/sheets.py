@@ -117,7 +117,7 @@ def geometry(preset: dict, paper: str, aspect: float) -> Geometry:
             # A tall frame (9:16, 1:1 on a wide cell) leaves half the cell
             # empty beside it: put the text there instead.
             side = True
-            frame_w, frame_h = _fit(cell_w * 0.5, row_h, aspect)
+            frame_w, frame_h = _fit(cell_w * 0.46, row_h, aspect)
     text_w = cell_w - frame_w - 3.0 if side else cell_w
     return Geometry(page_w=w, page_h=h, content_w=content_w, content_h=content_h,
                     columns=cols, rows=rows, cell_w=round(cell_w, 2),

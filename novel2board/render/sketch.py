@@ -38,7 +38,7 @@ _SIZES = {
     "EWS": SizeFrame(bottom_heads=48.0, headroom=0.50, standing=True),
     "WS": SizeFrame(bottom_heads=17.0, headroom=0.33, standing=True),
     "FS": SizeFrame(bottom_heads=8.4, headroom=0.05, standing=True),
-    "MS": SizeFrame(bottom_heads=3.3, headroom=0.07),      # waist up
+    "MS": SizeFrame(bottom_heads=3.4, headroom=0.05),      # waist up, head in the upper third
     "MCU": SizeFrame(bottom_heads=2.3, headroom=0.08),     # chest up
     "CU": SizeFrame(bottom_heads=1.45, headroom=0.04),     # face and shoulder tops
     "ECU": SizeFrame(bottom_heads=0.62, headroom=-1.0),    # eyes: the head overflows
@@ -101,11 +101,19 @@ def _head_and_top(size: str, height: float) -> tuple[float, float]:
     return head, top
 
 
-def _x_positions(count: int, sides: list[str | None], width: float) -> list[float]:
-    """Centre lines: a lone figure on its side's third, several spread out."""
+SHOULDERS = 2.2            # shoulder width, in head heights
+
+
+def _x_positions(count: int, sides: list[str | None], width: float,
+                 head: float) -> list[float]:
+    """Centre lines: a lone figure on its side's third, several spread out
+    evenly, none cut by the frame edge."""
     if count == 1:
         return [width * {"left": 0.36, "right": 0.64}.get(sides[0] or "", 0.5)]
-    xs = [width * (0.22 + 0.56 * i / (count - 1)) for i in range(count)]
+    margin = max(SHOULDERS * head / 2 + 0.02 * width,
+                 {2: 0.22, 3: 0.15}.get(count, 0.0) * width)
+    step = (width - 2 * margin) / (count - 1)
+    xs = [margin + step * i for i in range(count)]
     # Two people keep their screen sides (the 180-degree rule): swap if the
     # recorded sides say the first subject stands on the right.
     if count == 2 and (sides[0] == "right" or sides[1] == "left"):
@@ -134,14 +142,14 @@ def _figures(shot, width: float, height: float) -> list[Figure]:
         return _ots(width, height, head, top, sides, view)
     # Several people side by side must fit across the frame (shoulders are
     # about 2.2 heads wide): a tight group shot is in practice a little wider.
-    head = min(head, width * 0.9 / (count * 2.3)) if count > 1 else head
+    head = min(head, width * 0.86 / (count * SHOULDERS)) if count > 1 else head
     spec = _SIZES.get(shot.size, _DEFAULT_SIZE)
     if spec.standing and shot.angle in ("low", "worms-eye"):
         # Looking up: the feet stand near the bottom edge, the figure towers
         # over a low horizon.
         top = height * 0.96 - 7.5 * head
     figures = []
-    for i, x in enumerate(_x_positions(count, sides, width)):
+    for i, x in enumerate(_x_positions(count, sides, width, head)):
         figures.append(Figure(cx=round(x, 2), top=round(top, 2), head=round(head, 2),
                               view=view, facing=_facing(x, width, count, sides[i])))
     return figures
