@@ -1,0 +1,154 @@
+"""<slug>.fountain, read back with an independent Fountain parser (jouvence)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from jouvence.document import TYPE_ACTION, TYPE_CHARACTER, TYPE_DIALOG, TYPE_TRANSITION
+from jouvence.parser import JouvenceParser
+
+from novel2board.model import (Analysis, Board, ChapterText, Character, Paragraph, Quote,
+                               Scene, Source)
+from novel2board.render.fountain import (UNKNOWN_CUE, cue, drop_tags, scene_elements,
+                                         to_fountain)
+
+CHAPTER = """# Chapter 2: The Night Shift
+
+The generator coughed twice and died. Mara Voss swore under her breath and reached for the torch on the shelf.
+
+"Leave it," said Elias Brandt from the doorway. "The batteries are flat."
+
+"Then what do you suggest?" Mara asked.
+
+He shrugged. "We wait for morning, like everyone else."
+
+She pressed the switch anyway. Nothing happened.
+
+* * *
+
+At dawn the two of them walked down to the harbour. The boats were still tied up, their hulls knocking together in the swell.
+
+"You were right," Mara said, "about the batteries."
+
+Elias did not answer. He was looking at the water.
+"""
+
+
+def parse(text: str):
+    return JouvenceParser().parseString(text)
+
+
+def paragraphs_of(doc):
+    return [p for scene in doc.scenes for p in scene.paragraphs]
+
+
+# --------------------------------------------------- through the pipeline
+@pytest.fixture(scope="module")
+def boarded(tmp_path_factory):
+    from novel2board import build
+    folder = tmp_path_factory.mktemp("fountain")
+    chapter = folder / "night.md"
+    chapter.write_text(CHAPTER, encoding="utf-8")
+    result = build([chapter], out=folder / "out", formats=("fountain",), variants=1)
+    board = result.boards[0]
+    return board, (folder / "out" / board.slug / f"{board.slug}.fountain").read_text("utf-8")
+
+
+def test_scenes_and_dialogue_blocks_match_the_board(nlp, boarded):
+    board, text = boarded
+    doc = parse(text)
+    headed = [s for s in doc.scenes if s.header]
+    assert len(headed) == len(board.scenes) >= 2
+    for scene, parsed in zip(board.scenes, headed):
+        assert parsed.header.startswith(scene.heading)
+        assert parsed.header.endswith(f"#{scene.id}#")
+    expected = sum(e.kind == "dialogue" for s in board.scenes
+                   for e in scene_elements(board, s))
+    kinds = [p.type for p in paragraphs_of(doc)]
+    assert kinds.count(TYPE_CHARACTER) == kinds.count(TYPE_DIALOG) == expected
+    assert kinds.count(TYPE_TRANSITION) == len(board.scenes)   # CUT TOs + FADE OUT
+    assert doc.title_values.get("title") == board.chapter.title
+
+
+def test_every_quote_is_spoken_in_the_script(nlp, boarded):
+    board, text = boarded
+    spoken = " ".join(p.text for p in paragraphs_of(parse(text)) if p.type == TYPE_DIALOG)
+    for quote in board.analysis.quotes:
+        words = re.sub(r"[\u201c\u201d\"]", "", quote.text).rstrip(",.?! ")
+        assert words in spoken, quote.text
+
+
+def test_dialogue_tags_are_dropped_and_the_action_kept(nlp, boarded):
+    _, text = boarded
+    action = " ".join(p.text for p in paragraphs_of(parse(text)) if p.type == TYPE_ACTION)
+    assert "She pressed the switch anyway." in action
+    assert "He shrugged." in action
+    assert "Mara asked" not in action and "said Elias" not in action
+    assert "You were right." not in action
+
+
+# ------------------------------------------------------------ unit cases
+@pytest.mark.parametrize("text,after,before,expected", [
+    ("he said.", True, False, ""),
+    ("said Ilse. She swung her boots down.", True, False, "She swung her boots down."),
+    ("She pressed the button.", True, False, "She pressed the button."),
+    (", Mara asked quietly, ", True, True, ""),
+    ("Tomas said, ", False, True, ""),
+    ("The lights went out. Tomas said, ", False, True, "The lights went out."),
+    ("she asked, and the room went quiet.", True, False, "and the room went quiet."),
+])
+def test_drop_tags(text, after, before, expected):
+    assert drop_tags(text, after_quote=after, before_quote=before) == expected
+
+
+def test_cues_are_capitals_and_forced_when_they_would_not_read_as_cues():
+    assert cue("Ilse Marr") == "ILSE MARR"
+    assert cue(None) == UNKNOWN_CUE
+    assert cue("7") == "@7"
+    assert cue("Int. Smith").startswith("@")
+
+
+def _hand_board(paragraph_texts: list[str], speaker: str | None = "mara") -> Board:
+    """A one-scene board whose quotes are the “...” spans of the paragraphs."""
+    text, paragraphs, quotes = "", [], []
+    for i, para in enumerate(paragraph_texts):
+        start = len(text)
+        text += para + "\n\n"
+        paragraphs.append(Paragraph(i, start, start + len(para), para))
+        for m in re.finditer(r"\u201c[^\u201d]*\u201d", para):
+            quotes.append(Quote(f"q{len(quotes) + 1}", start + m.start(), start + m.end(),
+                                m.group(), i, speaker))
+    chapter = ChapterText(1, "Test", "test", 0, len(text), tuple(paragraphs))
+    scene = Scene("1.1", 1, "INT. KITCHEN - NIGHT", "INT", None, "NIGHT", ("mara",), 0,
+                  len(text), tuple(range(len(paragraphs))), "")
+    analysis = Analysis((Character("mara", "Mara Voss", (), "female", 3),), (), (), (),
+                        tuple(quotes))
+    return Board(Source(Path("t.md"), text, "0"), chapter, analysis, (scene,), (), (), {})
+
+
+def test_prose_that_fountain_would_misread_is_forced_to_action():
+    board = _hand_board([
+        "EXIT ONLY.",
+        "INT. was painted on the door in red.",
+        "She wrote /* on the wall and [[ beside it.",
+        "\u201cHello,\u201d she said.",
+        "The end."])
+    text = to_fountain(board, "", None)
+    doc = parse(text)
+    kinds = [(p.type, p.text) for p in paragraphs_of(doc)]
+    actions = [t for k, t in kinds if k == TYPE_ACTION]
+    assert any("EXIT ONLY." in t for t in actions)
+    assert any("painted on the door" in t for t in actions)
+    assert any("The end." in t for t in actions), "a comment marker swallowed the rest"
+    assert [t for k, t in kinds if k == TYPE_CHARACTER] == ["MARA VOSS"]
+    assert [t for k, t in kinds if k == TYPE_DIALOG] == ["Hello."]
+    assert len([s for s in doc.scenes if s.header]) == 1
+
+
+def test_consecutive_lines_of_one_speaker_are_one_dialogue_block():
+    board = _hand_board(["\u201cOne.\u201d", "\u201cTwo.\u201d", "She sat."])
+    elements = scene_elements(board, board.scenes[0])
+    assert [(e.kind, e.text) for e in elements] == [("dialogue", "One. Two."),
+                                                    ("action", "She sat.")]
