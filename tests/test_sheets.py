@@ -328,3 +328,15 @@ def test_help_names_every_preset():
     text = re.sub(r"-\s+", "-", " ".join(_board_parser().format_help().split()))
     for name in sheets.layout_names():
         assert name in text
+
+
+def test_a_long_slugline_is_set_smaller_not_cut(tmp_path):
+    board = make_board((4,))
+    long = "INT. THE COMMANDER'S QUARTERS BY THE STATION GATE, WITH THE MAP - CONTINUOUS"
+    board = Board(**{**board.__dict__,
+                     "scenes": (Scene(**{**board.scenes[0].__dict__, "heading": long}),)})
+    ctx = context(board, "three-portrait")
+    band = ctx["pages"][0].blocks[0]
+    assert band.heading_pt < 10.5
+    _, pdf = pdf_of(board, tmp_path, "three-portrait")
+    assert long in page_texts(read_pdf(pdf))[1]

@@ -290,8 +290,17 @@ class Band:
     cast: str
     first: int = 1            # the first and last shot numbers on this page
     last: int = 1
+    heading_pt: float = 10.5  # smaller for a slugline too long for one line
 
     kind: str = "band"
+
+
+def heading_size(heading: str, width_mm: float, largest: float, bold: bool = True) -> float:
+    """The type size at which a slugline fits on one line of the band (the
+    band's height is fixed by the page plan, so it cannot wrap)."""
+    em = 0.72 if bold else CHAR_EM          # bold capitals: measured 0.68 em a character
+    fits = width_mm / (max(len(heading), 1) * em * PT_MM)
+    return round(max(5.5, min(largest, fits)), 2)
 
 
 @dataclass
@@ -333,9 +342,13 @@ def plan_pages(board: Board, panels_by_scene: dict[str, list[Panel]],
     pages: list[Page] = [Page()]
 
     def band(scene, continued, panels):
+        # A continued band shares its line with "Scene 1.2 · shots 7-12 of 40".
+        width = geo.content_w - (62 if continued else 0)
+        text = scene.heading + (" (continued)" if continued else "")
         return Band(scene=scene, continued=continued, shots=len(panels),
                     seconds=totals.get(scene.id, 0.0),
-                    cast=", ".join(names.get(c, c) for c in scene.characters))
+                    cast=", ".join(names.get(c, c) for c in scene.characters),
+                    heading_pt=heading_size(text, width, 8.0 if continued else 10.5))
 
     for scene in board.scenes:
         panels = panels_by_scene.get(scene.id, [])
