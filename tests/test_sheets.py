@@ -234,6 +234,9 @@ def test_picture_is_the_pick_else_version_one(tmp_path, caplog):
     assert "no version 4" in caplog.text
     assert sheets.picture("a", {2: "a_v2.png"}, None, tmp_path).version == 2
     assert sheets.picture("a", {}, None, tmp_path) is None
+    with caplog.at_level(logging.WARNING):
+        assert sheets.picture("b", {}, 2, tmp_path) is None
+    assert "shot b is picked but has no image" in caplog.text
 
 
 def test_pictures_appear_in_html_and_pdf_with_their_version(tmp_path):

@@ -203,6 +203,9 @@ def picture(shot_id: str, versions: dict[int, str], pick: int | None,
             where: Path) -> Picture | None:
     """The picked version, else version 1, else the lowest there is."""
     if not versions:
+        if pick is not None:
+            log.warning("%s: shot %s is picked but has no image in %s", where / PICKS_FILE,
+                        shot_id, where)
         return None
     if pick is not None and pick not in versions:
         log.warning("%s: shot %s has no version %d; showing version %d", where / PICKS_FILE,
