@@ -55,6 +55,7 @@ class SceneCues:
     time_hints: tuple[tuple[str, re.Pattern], ...]
     openers: re.Pattern
     relative_words: re.Pattern
+    arrivals: re.Pattern = _NEVER
     interior_signs: re.Pattern = _NEVER
     exterior_signs: re.Pattern = _NEVER
     location_min_paragraphs: int = 2
@@ -74,6 +75,7 @@ class SceneCues:
             openers=_opening([re.escape(o) for o in data.get("location_openers") or ["in"]],
                              tail=r"\s"),
             relative_words=_any_word(data.get("relative_place_words")),
+            arrivals=_arrival_pattern(data.get("arrival_phrases")),
             interior_signs=_any_word(data.get("interior_signs")),
             exterior_signs=_any_word(data.get("exterior_signs")),
             location_min_paragraphs=int(data.get("location_change_min_paragraphs", 2)),
@@ -88,6 +90,15 @@ def _opening(patterns, tail: str = r"\b") -> re.Pattern:
         return _NEVER
     body = "|".join(f"(?:{p})" for p in patterns)
     return re.compile(r"^[\W_]*(?:" + body + r")" + tail, re.IGNORECASE)
+
+
+def _arrival_pattern(phrases) -> re.Pattern:
+    """An arrival phrase right before a place: "reached (the) ", "went into the "."""
+    if not phrases:
+        return _NEVER
+    body = "|".join(f"(?:{p})" for p in phrases)
+    return re.compile(r"\b(?:" + body + r")\s+(?:(?:the|a|an|his|her|their|our|my)\s+)?"
+                      r"(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _any_word(words) -> re.Pattern:
@@ -255,6 +266,18 @@ def _opening_place(ctx: _Chapter, cues: SceneCues, index: int) -> str | None:
     if re.fullmatch(r"[\W_]*(?:the\s+)?", lead, re.IGNORECASE) and \
             not re.match(r"\s*(?:of|'s|\u2019s)\b", para.text[first.end - para.start:]):
         return first.location       # the place is the subject of the opening sentence
+    return _arrival(ctx, cues, para)
+
+
+def _arrival(ctx: _Chapter, cues: SceneCues, para) -> str | None:
+    """A place reached in the paragraph's first sentence: "reached Edgware",
+    "I went into the dining room"."""
+    first_sentence = re.match(r".*?[.!?](?:\s|$)", para.text, re.DOTALL)
+    end = para.start + (first_sentence.end() if first_sentence else len(para.text))
+    for m in ctx.places_in(para.start, end):
+        before = para.text[max(0, m.start - para.start - 40):m.start - para.start]
+        if cues.arrivals.search(before):
+            return m.location
     return None
 
 
