@@ -28,6 +28,7 @@ PLACES = {  # phrase -> (id, name, setting)
     "the service road": ("service-road", "Service road", "EXT"),
     "the platform": ("platform", "platform", "EXT"),
     "the harbour": ("harbour", "harbour", "EXT"),
+    "the house": ("house", "house", None),
 }
 PEOPLE = {"Nell": "nell", "Oskar": "oskar", "Petra": "petra", "Quill": "quill"}
 
@@ -193,6 +194,15 @@ def test_location_is_where_the_narration_puts_the_scene():
                        "In the control room Nell watched it.", "Oskar sat in the control room too.",
                        "\"The canteen will flood,\" said Oskar.")
     assert scenes[0].location == "control-room"
+
+
+def test_a_place_of_either_kind_is_inside_when_the_narration_is():
+    scenes = scenes_of("Nell stood in the house by the door.",
+                       "She pulled a chair to the table and sat under the lamp.")
+    assert scenes[0].heading.startswith("INT. HOUSE")
+    scenes = scenes_of("Nell stood in the house, looking at the sky.",
+                       "The wind bent the grass and the trees on the hills.")
+    assert scenes[0].heading.startswith("EXT. HOUSE")
 
 
 @pytest.mark.parametrize("args, heading", [

@@ -311,7 +311,9 @@ def _make_scene(ctx: _Chapter, cues: SceneCues, number: int, first: int, last: i
     start, end = paras[0].start, paras[-1].end
     location = _scene_location(ctx, cues, paras)
     loc = ctx.locations.get(location) if location else None
-    setting = loc.setting if loc else None
+    # A place that may be either (a house, a ship) is inside or outside as
+    # the scene's narration shows.
+    setting = (loc.setting if loc else None) or _indoors(ctx, cues, paras)
     time = cue_time or _time_of_day(ctx, cues, paras[:2])
     if time is None and previous is not None:
         # Time has not moved on across a change of place or cast: the light
