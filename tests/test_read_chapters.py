@@ -268,6 +268,13 @@ def test_table_of_contents_makes_no_chapters(contents):
     assert all(len(c.paragraphs) == 2 for c in found)
 
 
+def test_a_long_table_of_contents_of_titles_is_not_a_chapter():
+    titles = "\n".join(f"The Harbour at Low Tide, Part {n} ........ {n * 7}" for n in range(1, 41))
+    text = "Contents\n\n" + titles + "\n\n" + book("CHAPTER I", "CHAPTER II")
+    found = chapters_of(text)
+    assert [c.number for c in found] == [1, 2]
+
+
 def test_long_prose_before_the_first_heading_is_kept():
     opening = "\n\n".join([PROSE_A, PROSE_B] * 8)
     found = chapters_of(opening + "\n\n" + book("Chapter 1", "Chapter 2"), "novel.md")

@@ -385,12 +385,20 @@ def split_chapters(source: Source) -> tuple[ChapterText, ...]:
         elif kind == "part":
             groups.append((heading, part, body))
             heading, body, part = None, [], block
-        elif in_contents and block.kind != "text":
-            continue
+        elif in_contents and (block.kind != "text" or _is_contents_entry(block.text)):
+            continue                    # "The Harbour ....... 5" under "Contents"
         else:
             body.append(replace(block, kind=kind))
     groups.append((heading, part, body))
     return _make_chapters(source, groups)
+
+
+def _is_contents_entry(text: str) -> bool:
+    """A line of a table of contents: short, not a sentence, maybe a page number."""
+    lines = text.split("\n")
+    return all(len(line) <= 90 and (re.search(r"\d+\s*$", line) or
+                                    not line.rstrip().endswith((".", "!", "?", "\"", "\u201d")))
+               for line in lines)
 
 
 def _role(block: _Block, starters: set[str], md_level: int | None) -> str:
