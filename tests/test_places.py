@@ -64,6 +64,13 @@ def test_people_and_days_are_never_places(nlp):
     assert not {"tomas", "tomas-okafor", "friday", "monday"} & set(locs)
 
 
+def test_a_named_place_that_acts_like_a_person_is_a_person(nlp):
+    locs, _, _ = places(nlp, ("Turkey laughed at the clerk. Later Turkey walked to the office "
+                              "and Turkey said nothing."))
+    assert "turkey" not in locs
+    assert "office" in locs
+
+
 def test_compounds_and_similes_are_not_places(nlp):
     locs, _, _ = places(nlp, (
         "The church bells rang while he leaned into the wind like a man pushing a car. "

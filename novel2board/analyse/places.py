@@ -41,6 +41,7 @@ class PlaceLexicon:
     exterior: frozenset[str]
     either: frozenset[str]
     not_places: frozenset[str]
+    person_verbs: frozenset[str] = frozenset()
     merge_window: int = 4000
 
     @classmethod
@@ -49,6 +50,7 @@ class PlaceLexicon:
             return frozenset(str(w).lower() for w in data.get(key) or ())
         return cls(interior=words("interior"), exterior=words("exterior"),
                    either=words("either"), not_places=words("not_places"),
+                   person_verbs=words("person_verbs"),
                    merge_window=int(data.get("merge_window_chars", 4000)))
 
     @property
@@ -91,7 +93,7 @@ def find_locations(chapter: ChapterText, docs: list, config: Config,
     settings: dict[str, str | None] = {}
     bible = {id_slug(loc.name): loc for loc in config.locations}
     found = _bible_mentions(chapter, config, names)
-    people = _people(docs, config)
+    people = _people(docs, config, lexicon)
     for para, doc in zip(chapter.paragraphs, docs):
         found += _place_phrases(para.start, doc, lexicon, people, names, settings)
         found += _place_entities(para.start, doc, lexicon, people, names, settings)
@@ -134,8 +136,9 @@ def _bible_mentions(chapter: ChapterText, config: Config, names) -> list[_Found]
     return found
 
 
-def _people(docs: list, config: Config) -> set[str]:
-    """Lower-cased names of people: the character bible and PERSON entities."""
+def _people(docs: list, config: Config, lexicon: PlaceLexicon) -> set[str]:
+    """Lower-cased names of people: the character bible, PERSON entities, and
+    named "places" that act like people ("Turkey said")."""
     people = set()
     for entry in config.characters:
         for name in (entry.name, *entry.aliases):
@@ -146,6 +149,9 @@ def _people(docs: list, config: Config) -> set[str]:
             if ent.label_ == "PERSON":
                 people.add(ent.text.lower())
                 people.update(tok.lower_ for tok in ent if tok.pos_ == "PROPN")
+            elif (ent.label_ in _PLACE_ENTITIES and ent.root.dep_ == "nsubj"
+                  and ent.root.head.lemma_.lower() in lexicon.person_verbs):
+                people.add(ent.text.lower())
     return people
 
 
