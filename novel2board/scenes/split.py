@@ -41,7 +41,8 @@ _CLOSING_QUOTES = {'"', "\u201d", "'", "\u2019", "\u00bb"}
 _PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b", re.IGNORECASE)
 # "The canteen was ...", "the control room smelled ...": the place is the subject.
 _VERB_NEXT = re.compile(r"\s+(?:was|were|is|are|had|has|seemed|looked|stood|lay|smelled|smelt|"
-                        r"felt|sat|ran|held|hummed|filled|rose|fell)\b", re.IGNORECASE)
+                        r"felt|sat|ran|held|hummed|filled|rose|fell|stretched|opened|lies|stands|"
+                        r"looms|loomed)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;:!?\u2014]|\s-\s")
 
 
@@ -263,9 +264,10 @@ def _opening_place(ctx: _Chapter, cues: SceneCues, index: int) -> str | None:
     opener = cues.openers.match(para.text)
     if opener and _only_modifiers(para.text[opener.end():first.start - para.start]):
         return first.location       # "In the control room," / "Back at dish fourteen"
+    after = para.text[first.end - para.start:]
     if re.fullmatch(r"[\W_]*(?:the\s+)?", lead, re.IGNORECASE) and \
-            not re.match(r"\s*(?:of|'s|\u2019s)\b", para.text[first.end - para.start:]):
-        return first.location       # the place is the subject of the opening sentence
+            (_VERB_NEXT.match(after) or after.startswith(",")):
+        return first.location       # "The canteen was a prefab box": its subject
     return _arrival(ctx, cues, para)
 
 
