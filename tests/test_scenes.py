@@ -184,6 +184,7 @@ def test_cast_is_who_is_there_not_who_is_talked_about():
     ("The sun was setting over the harbour.", "DUSK"),
     ("Dawn came up over the harbour.", "DAWN"),
     ("\"Good morning,\" said Oskar in the dark.", "NIGHT"),
+    ("Every night for a year Nell had watched the harbour at noon.", "DAY"),
 ])
 def test_time_of_day_from_the_opening_narration(opening, time):
     assert scenes_of(opening, *FILLER)[0].time_of_day == time

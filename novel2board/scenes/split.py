@@ -57,6 +57,7 @@ class SceneCues:
     openers: re.Pattern
     relative_words: re.Pattern
     arrivals: re.Pattern = _NEVER
+    time_ignore: re.Pattern = _NEVER
     interior_signs: re.Pattern = _NEVER
     exterior_signs: re.Pattern = _NEVER
     location_min_paragraphs: int = 2
@@ -77,6 +78,7 @@ class SceneCues:
                              tail=r"\s"),
             relative_words=_any_word(data.get("relative_place_words")),
             arrivals=_arrival_pattern(data.get("arrival_phrases")),
+            time_ignore=_anywhere(data.get("time_of_day_ignore")),
             interior_signs=_any_word(data.get("interior_signs")),
             exterior_signs=_any_word(data.get("exterior_signs")),
             location_min_paragraphs=int(data.get("location_change_min_paragraphs", 2)),
@@ -100,6 +102,12 @@ def _arrival_pattern(phrases) -> re.Pattern:
     body = "|".join(f"(?:{p})" for p in phrases)
     return re.compile(r"\b(?:" + body + r")\s+(?:(?:the|a|an|his|her|their|our|my)\s+)?"
                       r"(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _anywhere(patterns) -> re.Pattern:
+    if not patterns:
+        return _NEVER
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
 
 
 def _any_word(words) -> re.Pattern:
@@ -414,11 +422,15 @@ def _time_in(cues: SceneCues, text: str) -> str | None:
 def _time_of_day(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
     """The time of day the scene's opening narration names."""
     for para in paras:
-        text = ctx.narration(para)
+        text = cues.time_ignore.sub(_blank, ctx.narration(para))
         for table in (cues.clock_times, cues.time_words):
             if time := _first_match(table, text):
                 return time
     return _first_match(cues.time_hints, " ".join(ctx.narration(p) for p in paras))
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
 
 
 def _first_match(table, text: str) -> str | None:
