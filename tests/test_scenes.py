@@ -206,6 +206,11 @@ def test_a_place_of_either_kind_is_inside_when_the_narration_is():
     assert scenes[0].heading.startswith("EXT. HOUSE")
 
 
+def test_the_place_people_are_in_beats_scenery():
+    scenes = scenes_of("The harbour lay grey below. Nell stood on the platform.", *FILLER)
+    assert scenes[0].location == "platform"
+
+
 @pytest.mark.parametrize("args, heading", [
     (("INT", "the control room", "NIGHT", "1.1"), "INT. CONTROL ROOM - NIGHT"),
     (("EXT", "Service road", None, "1.2"), "EXT. SERVICE ROAD"),

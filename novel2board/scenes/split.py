@@ -43,6 +43,7 @@ _PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b
 _VERB_NEXT = re.compile(r"\s+(?:was|were|is|are|had|has|seemed|looked|stood|lay|smelled|smelt|"
                         r"felt|sat|ran|held|hummed|filled|rose|fell|stretched|opened|lies|stands|"
                         r"looms|loomed)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
 _CLAUSE_END = re.compile(r"[,.;:!?\u2014]|\s-\s")
 
 
@@ -150,6 +151,8 @@ class _Chapter:
         # Places the project's bible describes: the writer's own settings.
         self.bible = {loc.id for loc in analysis.locations if loc.description}
         self.cast_by_para = self._cast_by_paragraph()
+        self.mention_starts = sorted(m.start for m in analysis.mentions
+                                     if not self.in_quote(m.start))
 
     def in_quote(self, pos: int) -> bool:
         i = bisect_right(self.quote_starts, pos) - 1
@@ -158,6 +161,16 @@ class _Chapter:
     def opens_with_dialogue(self, para) -> bool:
         lead = len(para.text) - len(para.text.lstrip("\"'\u201c\u2018 _*"))
         return self.in_quote(para.start + lead) or (lead > 0 and self.in_quote(para.start))
+
+    def someone_in_sentence(self, para, pos: int) -> bool:
+        """A character is named (or referred to) in the sentence around pos."""
+        local = pos - para.start
+        starts = [m.end() for m in _SENTENCE_END.finditer(para.text, 0, local)]
+        start = para.start + (starts[-1] if starts else 0)
+        after = _SENTENCE_END.search(para.text, local)
+        end = para.start + (after.start() + 1 if after else len(para.text))
+        i = bisect_left(self.mention_starts, start)
+        return i < len(self.mention_starts) and self.mention_starts[i] < end
 
     def places_in(self, start: int, end: int):
         return self.places[bisect_left(self.place_starts, start):
@@ -373,6 +386,8 @@ def _scene_location(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
             weight = (3.0 if i == 0 else 1.5 if i == 1 else 1.0)
             weight *= _preposition_weight(para.text[:m.start - para.start],
                                           para.text[m.end - para.start:])
+            if ctx.someone_in_sentence(para, m.start):
+                weight *= 1.4       # "Okafor was up on the platform": people are there
             votes[m.location] += weight
             first_seen.setdefault(m.location, m.start)
     if not votes:
