@@ -51,6 +51,10 @@ def book(*headings: str, body: str = PROSE_A + "\n\n" + PROSE_B) -> str:
     (["_Chapter I_", "_Chapter II_"], [1, 2], ["Chapter 1", "Chapter 2"]),
     (["## Chapter 5 - Low Tide", "## Chapter 6 - High Tide"], [5, 6], ["Low Tide", "High Tide"]),
     (["CHAPTER I. The Harbour", "CHAPTER II. The Stairs"], [1, 2], ["The Harbour", "The Stairs"]),
+    (["Chapter the First", "Chapter the Second"], [1, 2], ["Chapter 1", "Chapter 2"]),
+    (["CHAPTER 1 \u2014 THE HARBOUR", "CHAPTER 2 \u2014 THE STAIRS"], [1, 2],
+     ["THE HARBOUR", "THE STAIRS"]),
+    (["Chapter iv", "Chapter v"], [4, 5], ["Chapter 4", "Chapter 5"]),
 ])
 def test_heading_styles(headings, numbers, titles):
     text = book(*headings)

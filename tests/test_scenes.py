@@ -231,6 +231,8 @@ def test_cues_are_data_a_project_can_change():
 
 
 # ------------------------------------------------------------------ property
+_SLUGLINE = re.compile(r"(?:(?:INT|EXT|INT\./EXT)\. [A-Z0-9' .]+|SCENE [\d.]+)"
+                       r"(?: - (?:DAWN|MORNING|DAY|AFTERNOON|EVENING|DUSK|NIGHT|CONTINUOUS|LATER))?")
 _POOL = FILLER + [
     "The next morning Nell walked the service road.", "Four minutes later Oskar came in.",
     "In the canteen, Petra ate toast.", "The service road was a river.",
@@ -252,6 +254,10 @@ def test_scenes_are_in_order_do_not_overlap_and_cover_every_paragraph(items):
     assert_invariants(chapter, scenes)
     assert [s.number for s in scenes] == list(range(1, len(scenes) + 1))
     assert len({s.id for s in scenes}) == len(scenes)
+    known = {loc.id for loc in analysis_of(chapter).locations}
+    for s in scenes:
+        assert s.location is None or s.location in known
+        assert _SLUGLINE.fullmatch(s.heading), s.heading
 
 
 # --------------------------------------------------------- with the real analysis
