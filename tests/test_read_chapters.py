@@ -295,12 +295,16 @@ def test_single_chapter_file_uses_the_number_in_its_name():
 # ------------------------------------------------------------------ property
 _WORDS = st.sampled_from("the harbour kettle Mara rope salt tide quietly said and "
                          "window stairs gulls night morning".split())
-_SENTENCE = st.lists(_WORDS, min_size=3, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
+# Every sentence ends "in the rain.", so no paragraph reads as a title line.
+_SENTENCE = st.lists(_WORDS, min_size=1, max_size=14).map(
+    lambda ws: " ".join(ws).capitalize() + " in the rain.")
 _PARAGRAPH = st.lists(_SENTENCE, min_size=1, max_size=6).map(" ".join)
 _MARKERS = st.sampled_from(["* * *", "***", "#", "---", "\u2042", "~~~", "\u2766"])
 _ITEM = st.one_of(_PARAGRAPH.map(lambda p: ("p", p)), _PARAGRAPH.map(lambda p: ("w", p)),
                   _MARKERS.map(lambda m: ("m", m)),
-                  st.integers(1, 30).map(lambda n: ("h", f"Chapter {n}")))
+                  st.integers(1, 30).map(lambda n: ("h", f"Chapter {n}")),
+                  st.sampled_from(["BOOK ONE", "PART TWO", "PROLOGUE", "# Chapter 9: Rope",
+                                   "CHAPTER XII.", "Contents"]).map(lambda h: ("h", h)))
 
 
 @settings(max_examples=150, deadline=None)
