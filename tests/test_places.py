@@ -71,6 +71,12 @@ def test_a_named_place_that_acts_like_a_person_is_a_person(nlp):
     assert "office" in locs
 
 
+def test_a_name_after_a_title_is_a_person(nlp):
+    locs, _, _ = places(nlp, "Colonel Halden crossed the square to Mr. Vellacott and bowed.")
+    assert not {"halden", "colonel-halden", "vellacott"} & set(locs)
+    assert "square" in locs
+
+
 def test_compounds_and_similes_are_not_places(nlp):
     locs, _, _ = places(nlp, (
         "The church bells rang while he leaned into the wind like a man pushing a car. "

@@ -114,6 +114,18 @@ def test_naming_the_time_of_day_the_scene_already_has_is_the_same_scene():
     assert [s.time_of_day for s in scenes] == ["MORNING", "NIGHT"]
 
 
+@pytest.mark.parametrize("opening, splits", [
+    ("On Christmas night the girls put on their play.", True),
+    ("One evening, a week after, Petra came to the harbour.", True),
+    ("After dinner Oskar read aloud.", True),
+    ("After breakfast Oskar read aloud.", False),        # still the morning
+    ("Early in the morning Oskar read aloud.", False),
+])
+def test_days_meals_and_one_evening(opening, splits):
+    scenes = scenes_of("The next morning Nell sat in the control room.", *FILLER, opening, *FILLER)
+    assert (len(scenes) == 2) == splits
+
+
 def test_time_named_in_dialogue_is_not_a_cue():
     scenes = scenes_of("Nell sat in the control room at night.", *FILLER,
                        "\"The next morning will be too late,\" said Oskar.", *FILLER)

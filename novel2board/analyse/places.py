@@ -42,6 +42,7 @@ class PlaceLexicon:
     either: frozenset[str]
     not_places: frozenset[str]
     person_verbs: frozenset[str] = frozenset()
+    person_titles: frozenset[str] = frozenset()
     merge_window: int = 4000
 
     @classmethod
@@ -51,6 +52,7 @@ class PlaceLexicon:
         return cls(interior=words("interior"), exterior=words("exterior"),
                    either=words("either"), not_places=words("not_places"),
                    person_verbs=words("person_verbs"),
+                   person_titles=words("person_titles"),
                    merge_window=int(data.get("merge_window_chars", 4000)))
 
     @property
@@ -149,10 +151,20 @@ def _people(docs: list, config: Config, lexicon: PlaceLexicon) -> set[str]:
             if ent.label_ == "PERSON":
                 people.add(ent.text.lower())
                 people.update(tok.lower_ for tok in ent if tok.pos_ == "PROPN")
-            elif (ent.label_ in _PLACE_ENTITIES and ent.root.dep_ == "nsubj"
-                  and ent.root.head.lemma_.lower() in lexicon.person_verbs):
+            elif ent.label_ in _PLACE_ENTITIES and _acts_as_person(ent, lexicon):
                 people.add(ent.text.lower())
     return people
+
+
+def _acts_as_person(ent, lexicon: PlaceLexicon) -> bool:
+    """"Turkey said", "Mr. Bingley": a name taken for a place that is a person."""
+    if ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in lexicon.person_verbs:
+        return True
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and before.lower_.rstrip(".") in lexicon.person_titles:
+        return True
+    first = ent[0].lower_.rstrip(".")
+    return len(ent) > 1 and first in lexicon.person_titles and first not in ("st", "saint")
 
 
 @functools.lru_cache(maxsize=8)
