@@ -147,6 +147,14 @@ def test_a_place_as_the_subject_of_the_opening_starts_a_scene():
     assert scenes[1].heading == "EXT. SERVICE ROAD - NIGHT"
 
 
+def test_arriving_somewhere_new_starts_a_scene():
+    scenes = scenes_of("Nell sat in the control room at night.", *FILLER,
+                       "Oskar left without a word, and an hour on he reached the harbour.",
+                       "Oskar sat on a bollard.")
+    assert [s.cause for s in scenes] == ["chapter-start", "location-change"]
+    assert scenes[1].location == "harbour"
+
+
 @pytest.mark.parametrize("paragraph", [
     "Nell thought of the canteen, and of toast, and sighed.",
     "\"The canteen is shut,\" said Oskar.",

@@ -271,12 +271,13 @@ def _opening_clause(text: str) -> str:
 
 
 def _opening_place(ctx: _Chapter, cues: SceneCues, index: int) -> str | None:
-    """The place a paragraph opens in: "In the canteen," or "The canteen was"."""
+    """The place a paragraph opens in: "In the canteen,", "The canteen was",
+    or "... and at last he reached the harbour."."""
     para = ctx.chapter.paragraphs[index]
     clause_end = para.start + len(_opening_clause(para.text))
-    mentions = [m for m in ctx.places_in(para.start, clause_end)]
+    mentions = ctx.places_in(para.start, clause_end)
     if not mentions:
-        return None
+        return _arrival(ctx, cues, para)
     first = mentions[0]
     opening = para.text[:clause_end - para.start]
     if cues.relative_words.search(opening):
