@@ -39,6 +39,14 @@ def test_bare_head_noun_is_the_last_place_with_that_head(nlp):
     assert "room" not in locs
 
 
+def test_hyphenated_and_participle_room_names(nlp):
+    locs, mentions, text = places(nlp, (
+        "Elizabeth entered the breakfast-room, then sat in the sitting room. "
+        "Later she crossed the long dark room to the drawing-room."))
+    assert {"breakfast-room", "sitting-room", "drawing-room"} <= set(locs)
+    assert ("room", "sitting-room") in mentioned(mentions, text)
+
+
 def test_exterior_head_nouns(nlp):
     locs, _, _ = places(nlp, "They walked along the coast road toward the harbour in silence.")
     assert locs["coast-road"].setting == "EXT"

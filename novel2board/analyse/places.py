@@ -43,6 +43,7 @@ class PlaceLexicon:
     not_places: frozenset[str]
     person_verbs: frozenset[str] = frozenset()
     person_titles: frozenset[str] = frozenset()
+    naming_words: frozenset[str] = frozenset()
     merge_window: int = 4000
 
     @classmethod
@@ -53,6 +54,7 @@ class PlaceLexicon:
                    either=words("either"), not_places=words("not_places"),
                    person_verbs=words("person_verbs"),
                    person_titles=words("person_titles"),
+                   naming_words=words("naming_words"),
                    merge_window=int(data.get("merge_window_chars", 4000)))
 
     @property
@@ -183,7 +185,7 @@ def _place_phrases(offset: int, doc, lexicon: PlaceLexicon, people, names,
         head = doc[start]
         if head.ent_type_ == "PERSON" or head.dep_ == "compound" or _in_simile(head):
             continue                # "church bells", "the train service": not places
-        label, left = _place_label(head, people)
+        label, left = _place_label(head, people, lexicon)
         key = id_slug(label)
         found.append(_Found(offset + doc[left].idx, offset + head.idx + len(head.text),
                             key, head.lower_, bare=label == head.lower_))
@@ -192,15 +194,36 @@ def _place_phrases(offset: int, doc, lexicon: PlaceLexicon, people, names,
     return found
 
 
-def _place_label(head, people) -> tuple[str, int]:
+def _name_words(head, lexicon: PlaceLexicon) -> list:
+    """The words right before the head that are part of the place's name:
+    compounds ("control room", "drawing-room") and naming participles
+    ("sitting room"), not adjectives ("the long dark room")."""
+    doc, words = head.doc, []
+    i = head.i - 1
+    while i >= 0:
+        tok = doc[i]
+        if tok.dep_ == "compound" and tok.head.i == head.i and \
+                tok.pos_ in ("NOUN", "PROPN", "NUM"):
+            words.insert(0, tok)          # not "the western ridge" parsed as a compound
+        elif tok.text == "-" and i > 0 and doc[i - 1].dep_ == "compound" \
+                and doc[i - 1].pos_ in ("NOUN", "PROPN"):
+            words.insert(0, tok)
+        elif (not words and tok.lower_ in lexicon.naming_words):
+            words.insert(0, tok)
+        else:
+            break
+        i -= 1
+    return words
+
+
+def _place_label(head, people, lexicon: PlaceLexicon) -> tuple[str, int]:
     """The words that name the place, and where they start (adjectives and
     articles are left out: "the long dark room" is mentioned as "room")."""
-    compounds = []
-    for child in reversed(list(head.lefts)):
-        if child.dep_ == "compound" and child.i == (compounds[0].i if compounds else head.i) - 1:
-            compounds.insert(0, child)
+    compounds = _name_words(head, lexicon)
     owner = next((c for c in head.lefts if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
-    words = [t.lower_ for t in compounds] + [head.lower_]
+    words = ["".join(t.text_with_ws for t in compounds).lower().replace(" - ", "-").strip()] \
+        if compounds else []
+    words.append(head.lower_)
     left = compounds[0].i if compounds else head.i
     if owner is not None and not compounds and owner.lower_ in people:
         words.insert(0, f"{owner.text}'s")            # "Edda's house"
