@@ -26,6 +26,8 @@ _PLACE_ENTITIES = ("FAC", "GPE", "LOC")
 # A place inside a simile ("like a man pushing a car") is not somewhere the
 # story is.
 _SIMILE_WORDS = {"like"}
+# A name that is the object of one of these is a person ("told Agnes").
+_TOLD_VERBS = {"tell", "ask", "answer", "marry", "kiss", "thank", "beg", "promise"}
 # Entity labels of names that are never characters.
 _NOT_PEOPLE_ENTITIES = ("FAC", "GPE", "LOC", "ORG", "PRODUCT", "NORP", "DATE", "TIME")
 # A ship's name follows one of these words: "the steamer Thunder Child".
@@ -160,7 +162,8 @@ def _people(docs: list, config: Config, lexicon: PlaceLexicon) -> set[str]:
 
 def _acts_as_person(ent, lexicon: PlaceLexicon) -> bool:
     """"Turkey said", "Mr. Bingley": a name taken for a place that is a person."""
-    if ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in lexicon.person_verbs:
+    if ent.root.dep_ in ("nsubj", "dobj") and ent.root.head.lemma_.lower() in lexicon.person_verbs \
+            and (ent.root.dep_ == "nsubj" or ent.root.head.lemma_.lower() in _TOLD_VERBS):
         return True
     before = ent.doc[ent.start - 1] if ent.start > 0 else None
     if before is not None and before.lower_.rstrip(".") in lexicon.person_titles:
