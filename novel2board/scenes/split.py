@@ -4,14 +4,16 @@ A scene starts at the chapter's start, after an explicit break marker, at a
 paragraph that opens with a time jump ("The next morning", "Three days
 later") or names a new time of day ("That night" in an afternoon scene), at
 one that opens by putting the story in a place the scene has not been
-("In the canteen, ...", "The canteen was a prefab box"), and where the whole
-cast changes.  A place merely mentioned, a place named in dialogue, or a
+("In the canteen, ...", "The canteen was a prefab box", "... he reached
+Edgware."), and where the whole cast changes.  A place merely mentioned, a place named in dialogue, or a
 spot relative to the current one ("On the platform above them") is not a
 scene change.  The cues are data in templates/scenes.yaml.
 
 Each scene then gets its location (the place its narration puts it in,
-weighted towards its opening), INT/EXT from that location, a time of day
-from its opening narration, its cast, and a slugline.
+weighted towards its opening and towards where its people are), INT/EXT
+from that location (or from its indoor/outdoor words), a time of day from
+its opening narration, its cast, and a slugline.  docs/scenes.md has the
+details.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ _OTHER_PREPOSITIONS = {"to", "for", "with", "by", "near", "about", "around", "al
                        "under", "beside", "between", "among", "against", "like", "than"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
                 "that"}
-# Characters; longer "quotations" are narrated stories (Frankenstein's
-# creature tells five chapters inside quotation marks).
+# A "quotation" longer than this many characters is a story told inside the
+# story (Frankenstein's creature tells five chapters in quotation marks):
+# narration, not dialogue.
 _LONGEST_DIALOGUE = 600
 _CLOSING_QUOTES = {'"', "\u201d", "'", "\u2019", "\u00bb"}
 _PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b", re.IGNORECASE)
