@@ -150,13 +150,19 @@ def _people(docs: list, config: Config, lexicon: PlaceLexicon) -> set[str]:
         for name in (entry.name, *entry.aliases):
             people.add(name.lower())
             people.update(part.lower() for part in name.split() if part[:1].isupper())
+    # A name spaCy tags now as a person, now as a place, is what it is
+    # tagged most often; one that acts like a person is a person.
+    votes: dict[str, Counter] = defaultdict(Counter)
     for doc in docs:
         for ent in doc.ents:
             if ent.label_ == "PERSON":
-                people.add(ent.text.lower())
-                people.update(tok.lower_ for tok in ent if tok.pos_ == "PROPN")
-            elif ent.label_ in _PLACE_ENTITIES and _acts_as_person(ent, lexicon):
-                people.add(ent.text.lower())
+                for name in {ent.text.lower()} | {t.lower_ for t in ent if t.pos_ == "PROPN"}:
+                    votes[name]["person"] += 1
+            elif ent.label_ in _PLACE_ENTITIES:
+                votes[ent.text.lower()]["place"] += 1
+                if _acts_as_person(ent, lexicon):
+                    people.add(ent.text.lower())
+    people.update(name for name, v in votes.items() if v["person"] >= v["place"])
     return people
 
 
