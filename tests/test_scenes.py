@@ -24,7 +24,7 @@ CUES = SceneCues.from_data(load_data("scenes.yaml", None))
 
 PLACES = {  # phrase -> (id, name, setting)
     "the control room": ("control-room", "Control room", "INT"),
-    "the canteen": ("canteen", "Canteen", "INT"),
+    "canteen": ("canteen", "Canteen", "INT"),
     "the service road": ("service-road", "Service road", "EXT"),
     "the platform": ("platform", "platform", "EXT"),
     "the harbour": ("harbour", "harbour", "EXT"),
@@ -38,11 +38,12 @@ def chapter_of(text: str):
     return chapter
 
 
-def analysis_of(chapter) -> Analysis:
+def analysis_of(chapter, people: dict[str, str] | None = None) -> Analysis:
     """Names and places by string search; quotes between double quotes."""
+    people = people or PEOPLE
     mentions, places, quotes = [], [], []
     for para in chapter.paragraphs:
-        for name, cid in PEOPLE.items():
+        for name, cid in people.items():
             for m in re.finditer(rf"\b{name}\b", para.text):
                 mentions.append(Mention(para.start + m.start(), para.start + m.end(), cid))
         for phrase, (lid, _, _) in PLACES.items():
@@ -51,7 +52,7 @@ def analysis_of(chapter) -> Analysis:
         for m in re.finditer(r"\"[^\"]*\"", para.text):
             quotes.append(Quote(f"q{len(quotes) + 1}", para.start + m.start(),
                                 para.start + m.end(), m.group(0), para.index))
-    characters = tuple(Character(cid, name, (), "unknown", 1) for name, cid in PEOPLE.items())
+    characters = tuple(Character(cid, name, (), "unknown", 1) for name, cid in people.items())
     locations = tuple(Location(lid, name, (), setting) for lid, name, setting in PLACES.values())
     return Analysis(characters=characters, mentions=tuple(sorted(mentions, key=lambda m: m.start)),
                     locations=locations,
@@ -140,6 +141,18 @@ def test_opening_in_another_place_starts_a_scene():
     assert scenes[1].heading == "INT. CANTEEN - NIGHT"      # the night goes on
 
 
+def test_a_place_someone_owns_as_the_subject_starts_a_scene():
+    scenes = scenes_of("Nell sat in the control room at night.", *FILLER,
+                       "Oskar's canteen was a prefab box.", "Oskar ate toast there.")
+    assert [s.cause for s in scenes] == ["chapter-start", "location-change"]
+
+
+def test_a_place_seen_from_afar_is_scenery():
+    scenes = scenes_of("Far below, down in the harbour, the lights went out. Nell stood "
+                       "by the service road.", *FILLER)
+    assert scenes[0].location == "service-road"
+
+
 def test_a_place_as_the_subject_of_the_opening_starts_a_scene():
     scenes = scenes_of("Nell sat in the control room at night.", *FILLER,
                        "The service road was a river.", "Oskar walked it alone.")
@@ -182,6 +195,24 @@ def test_a_change_of_cast_starts_a_scene():
     assert [s.cause for s in scenes] == ["chapter-start", "cast-change"]
     assert scenes[0].characters == ("nell", "oskar")
     assert scenes[1].characters == ("petra", "quill")
+
+
+def test_one_person_under_two_names_is_not_a_change_of_cast():
+    # The analysis kept "Nell Hart" and "Hart" apart; they are one person.
+    people = {"Nell Hart": "nell-hart", "Hart": "hart", "Oskar": "oskar"}
+    before = ["Nell Hart read the dials."] * 6
+    after = ["Hart\u00a0drank tea with Oskar."] * 6
+    chapter = chapter_of("# Chapter 1\n\n" + "\n\n".join(before + after) + "\n")
+    scenes = split_scenes(chapter, analysis_of(chapter, people), CUES)
+    assert len(scenes) == 1
+
+
+def test_a_line_of_dialogue_is_not_a_change_of_cast():
+    before = ["Nell read the dials.", "Oskar poured tea for Nell.", "Nell drank it.",
+              "Oskar yawned.", "Nell laughed at Oskar.", "Oskar left the dials to Nell."]
+    after = ["\"Ready,\" said Petra to Quill.", "Quill held the lamp for Petra.", "Petra swore.",
+             "Quill laughed.", "Petra tied the knot.", "Quill put the lamp out."]
+    assert len(scenes_of(*before, *after)) == 1
 
 
 def test_someone_leaving_is_not_a_change_of_cast():

@@ -46,6 +46,12 @@ _PRONOUN_START = re.compile(r"^[\W_]*(?:he|she|they|him|her|his|their|it|we|i)\b
 _VERB_NEXT = re.compile(r"\s+(?:was|were|is|are|had|has|seemed|looked|stood|lay|smelled|smelt|"
                         r"felt|sat|ran|held|hummed|filled|rose|fell|stretched|opened|lies|stands|"
                         r"looms|loomed)\b", re.IGNORECASE)
+# Before a place that is the subject: "The ", "The Commander's ", "Edda's ".
+_SUBJECT_LEAD = re.compile(r"[\W_]*(?:the\s+)?(?:[\w.-]+(?:'s|\u2019s)\s+)?", re.IGNORECASE)
+# A place seen from afar is scenery: "Far below, down in its valley".
+_DISTANCE = re.compile(r"\b(?:far|distant|distance|below|beneath|beyond|horizon)\b", re.IGNORECASE)
+_TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "captain",
+           "commander", "colonel", "professor", "father", "mother", "aunt", "uncle"}
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
 _CLAUSE_END = re.compile(r"[,.;:!?\u2014]|\s-\s")
 
@@ -154,6 +160,10 @@ class _Chapter:
         # Places the project's bible describes: the writer's own settings.
         self.bible = {loc.id for loc in analysis.locations if loc.description}
         self.cast_by_para = self._cast_by_paragraph()
+        self.name_words_of = {
+            c.id: {w.lower().strip(".") for name in (c.name, *c.aliases) for w in name.split()
+                   if w[:1].isupper() and w.lower().strip(".") not in _TITLES} or {c.id}
+            for c in analysis.characters}
         self.mention_starts = sorted(m.start for m in analysis.mentions
                                      if not self.in_quote(m.start))
 
@@ -164,6 +174,12 @@ class _Chapter:
     def opens_with_dialogue(self, para) -> bool:
         lead = len(para.text) - len(para.text.lstrip("\"'\u201c\u2018 _*"))
         return self.in_quote(para.start + lead) or (lead > 0 and self.in_quote(para.start))
+
+    def name_words(self, ids) -> set[str]:
+        words = set()
+        for cid in ids:
+            words |= self.name_words_of.get(cid, {cid})
+        return words
 
     def someone_in_sentence(self, para, pos: int) -> bool:
         """A character is named (or referred to) in the sentence around pos."""
@@ -290,7 +306,7 @@ def _opening_place(ctx: _Chapter, cues: SceneCues, index: int) -> str | None:
     if opener and _only_modifiers(para.text[opener.end():first.start - para.start]):
         return first.location       # "In the control room," / "Back at dish fourteen"
     after = para.text[first.end - para.start:]
-    if re.fullmatch(r"[\W_]*(?:the\s+)?", lead, re.IGNORECASE) and \
+    if _SUBJECT_LEAD.fullmatch(lead) and \
             (_VERB_NEXT.match(after) or after.startswith(",")):
         return first.location       # "The canteen was a prefab box": its subject
     return _arrival(ctx, cues, para)
@@ -319,15 +335,21 @@ def _named_places(ctx: _Chapter, para) -> set[str]:
 
 
 def _cast_changes(ctx: _Chapter, cues: SceneCues, first: int, index: int) -> bool:
-    """Nobody of the scene so far is in the next few paragraphs, and others are."""
+    """Nobody of the scene so far is in the next few paragraphs, and others are.
+
+    People are compared by the words of their names, so "Tomas" and "Tomas
+    Okafor" are one person even when the analysis kept them apart.
+    """
+    para = ctx.chapter.paragraphs[index]
+    if _PRONOUN_START.match(para.text) or ctx.opens_with_dialogue(para):
+        return False                # "He was also told...", a line of talk: still here
     before = {c for cast in ctx.cast_by_para[first:index] for c in cast}
     after_paras = ctx.cast_by_para[index:index + cues.cast_window]
     after = {c for cast in after_paras for c in cast}
     mentions = sum(len(cast) for cast in after_paras)
-    if _PRONOUN_START.match(ctx.chapter.paragraphs[index].text):
-        return False                # "He was also told...": someone already there
-    return bool(before) and mentions >= cues.cast_min_mentions and not before & after \
-        and bool(ctx.cast_by_para[index])
+    if not before or mentions < cues.cast_min_mentions or not ctx.cast_by_para[index]:
+        return False
+    return not ctx.name_words(before) & ctx.name_words(after)
 
 
 # ------------------------------------------------------------- the scenes
@@ -390,6 +412,8 @@ def _scene_location(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
             weight = (3.0 if i == 0 else 1.5 if i == 1 else 1.0)
             weight *= _preposition_weight(para.text[:m.start - para.start],
                                           para.text[m.end - para.start:])
+            if _DISTANCE.search(_sentence_before(para.text, m.start - para.start)[-40:]):
+                weight *= 0.5       # "Far below, down in its valley": scenery
             if ctx.someone_in_sentence(para, m.start):
                 weight *= 1.4       # "Okafor was up on the platform": people are there
             votes[m.location] += weight
@@ -408,6 +432,12 @@ def _scene_location(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
         if key in ctx.bible:
             votes[key] *= 1.5
     return max(votes, key=lambda k: (votes[k], -first_seen[k]))
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    """The text of the sentence around pos, up to pos."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
+    return text[starts[-1] if starts else 0:pos]
 
 
 def _preposition_weight(before: str, after: str) -> float:
