@@ -52,6 +52,10 @@ def analysis_of(chapter, people: dict[str, str] | None = None) -> Analysis:
         for m in re.finditer(r"\"[^\"]*\"", para.text):
             quotes.append(Quote(f"q{len(quotes) + 1}", para.start + m.start(),
                                 para.start + m.end(), m.group(0), para.index))
+    # A name inside a longer name ("Hart" in "Nell Hart") is not a mention of its own.
+    mentions = [m for m in mentions if not any(
+        o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+        for o in mentions)]
     characters = tuple(Character(cid, name, (), "unknown", 1) for name, cid in people.items())
     locations = tuple(Location(lid, name, (), setting) for lid, name, setting in PLACES.values())
     return Analysis(characters=characters, mentions=tuple(sorted(mentions, key=lambda m: m.start)),
