@@ -338,3 +338,15 @@ def test_chapter_with_a_location_bible(nlp):
     assert [s.heading for s in scenes] == ["INT. CONTROL ROOM - NIGHT", "INT. CANTEEN - NIGHT",
                                            "EXT. SERVICE ROAD - MORNING"]
     assert_invariants(chapter, scenes)
+
+
+def test_a_vessel_is_where_its_passengers_are(nlp):
+    from novel2board.analyse import analyse_chapter, parse_paragraphs
+    text = ("# Chapter 2: Crossing\n\n"
+            "The steamer left the quay at dusk, its deck wet with spray. Anna Reiss stood "
+            "at the rail with her collar up.\n\n"
+            "The fog closed in behind them and the rain came on.\n")
+    chapter = chapter_of(text)
+    docs = parse_paragraphs(chapter, nlp)
+    (scene,) = split_scenes(chapter, analyse_chapter(chapter, docs, Config()), CUES)
+    assert scene.heading == "EXT. STEAMER - DUSK"

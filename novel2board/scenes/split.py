@@ -425,9 +425,10 @@ def _scene_location(ctx: _Chapter, cues: SceneCues, paras) -> str | None:
     indoors = _indoors(ctx, cues, paras)
     for key in votes:
         loc = ctx.locations.get(key)
-        if indoors and loc is not None and loc.setting in ("INT", "EXT"):
+        if indoors and loc is not None:
             # A scene of desks and doors is inside; of grass and sky, outside.
-            votes[key] *= 1.6 if loc.setting == indoors else 0.6
+            # A place that can be either (a ferry, a house) fits both.
+            votes[key] *= 0.6 if loc.setting not in (None, indoors) else 1.6
     for key in votes:
         if key in ctx.bible:
             votes[key] *= 1.5
