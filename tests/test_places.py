@@ -44,6 +44,7 @@ def test_hyphenated_and_participle_room_names(nlp):
         "Elizabeth entered the breakfast-room, then sat in the sitting room. "
         "Later she crossed the long dark room to the drawing-room."))
     assert {"breakfast-room", "sitting-room", "drawing-room"} <= set(locs)
+    assert locs["drawing-room"].name == "drawing-room"
     assert ("room", "sitting-room") in mentioned(mentions, text)
 
 

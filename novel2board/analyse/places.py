@@ -230,10 +230,9 @@ def _place_label(head, people, lexicon: PlaceLexicon) -> tuple[str, int]:
     articles are left out: "the long dark room" is mentioned as "room")."""
     compounds = _name_words(head, lexicon)
     owner = next((c for c in head.lefts if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
-    words = ["".join(t.text_with_ws for t in compounds).lower().replace(" - ", "-").strip()] \
-        if compounds else []
-    words.append(head.lower_)
     left = compounds[0].i if compounds else head.i
+    # The words as written: "control room", "drawing-room".
+    words = [" ".join(head.doc[left:head.i + 1].text.lower().split())]
     if owner is not None and not compounds and owner.lower_ in people:
         words.insert(0, f"{owner.text}'s")            # "Edda's house"
         left = owner.i
