@@ -29,6 +29,7 @@ PLACES = {  # phrase -> (id, name, setting)
     "the platform": ("platform", "platform", "EXT"),
     "the harbour": ("harbour", "harbour", "EXT"),
     "the house": ("house", "house", None),
+    "the room": ("room", "room", "INT"),
 }
 PEOPLE = {"Nell": "nell", "Oskar": "oskar", "Petra": "petra", "Quill": "quill"}
 
@@ -182,6 +183,12 @@ def test_a_place_merely_mentioned_is_not_a_scene(paragraph):
     scenes = scenes_of("Nell sat in the control room at night.", *FILLER, paragraph, *FILLER)
     assert len(scenes) == 1
     assert scenes[0].location == "control-room"
+
+
+def test_a_generic_place_as_subject_is_the_same_place():
+    scenes = scenes_of("Nell sat in the canteen at night.", *FILLER,
+                       "The room was silent.", *FILLER)
+    assert len(scenes) == 1
 
 
 def test_a_place_already_in_the_scene_is_not_a_new_scene():

@@ -67,6 +67,7 @@ class SceneCues:
     openers: re.Pattern
     relative_words: re.Pattern
     arrivals: re.Pattern = _NEVER
+    generic_places: frozenset[str] = frozenset()
     time_ignore: re.Pattern = _NEVER
     interior_signs: re.Pattern = _NEVER
     exterior_signs: re.Pattern = _NEVER
@@ -88,6 +89,7 @@ class SceneCues:
                              tail=r"\s"),
             relative_words=_any_word(data.get("relative_place_words")),
             arrivals=_arrival_pattern(data.get("arrival_phrases")),
+            generic_places=frozenset(str(w).lower() for w in data.get("generic_places") or ()),
             time_ignore=_anywhere(data.get("time_of_day_ignore")),
             interior_signs=_any_word(data.get("interior_signs")),
             exterior_signs=_any_word(data.get("exterior_signs")),
@@ -306,7 +308,9 @@ def _opening_place(ctx: _Chapter, cues: SceneCues, index: int) -> str | None:
     if opener and _only_modifiers(para.text[opener.end():first.start - para.start]):
         return first.location       # "In the control room," / "Back at dish fourteen"
     after = para.text[first.end - para.start:]
-    if _SUBJECT_LEAD.fullmatch(lead) and \
+    loc = ctx.locations.get(first.location)
+    generic = loc is not None and loc.name.lower() in cues.generic_places
+    if _SUBJECT_LEAD.fullmatch(lead) and not generic and \
             (_VERB_NEXT.match(after) or after.startswith(",")):
         return first.location       # "The canteen was a prefab box": its subject
     return _arrival(ctx, cues, para)
