@@ -7,7 +7,6 @@ one pass instead of one error per run.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .yamlcheck import did_you_mean, syntax_error, unknown_key
 
 CONFIG_NAME = "novel2board.yaml"
 
@@ -174,10 +174,7 @@ def _check(node: yaml.Node, schema: Any, where: str,
                 problems.append((_line(key_node), f"'{path}' is given twice"))
             seen.add(key)
             if key not in schema:
-                guess = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
-                hint = f"; did you mean '{guess[0]}'?" if guess else \
-                    f"; known keys here: {', '.join(sorted(schema))}"
-                problems.append((_line(key_node), f"unknown key '{path}'{hint}"))
+                problems.append((_line(key_node), unknown_key(path, key, schema)))
                 continue
             _check(value_node, schema[key], path, problems)
         required = _REQUIRED_IN_LISTS.get(where.split("[")[0], ())
@@ -342,7 +339,7 @@ def _check_video_tool(style: dict, lines: dict, path: Path | None,
     if known and str(tool).lower() not in known:
         problems.append((lines.get(("style", "video", "tool")),
                          f"style.video.tool '{tool}' is not a video tool I know"
-                         + _did_you_mean(str(tool).lower(), known)
+                         + did_you_mean(str(tool).lower(), known)
                          + f" (known: {', '.join(known)}; add others in "
                            "templates/video_tools.yaml)"))
 
@@ -352,17 +349,12 @@ def _check_output(output: dict, lines: dict, problems: list[tuple[int | None, st
         if str(fmt).lower() not in _FORMATS:
             problems.append((lines.get(("output", "formats", j)),
                              f"output.formats: unknown format '{fmt}'"
-                             + _did_you_mean(str(fmt).lower(), _FORMATS)
+                             + did_you_mean(str(fmt).lower(), _FORMATS)
                              + f" (choose from {', '.join(_FORMATS)})"))
     paper = output.get("paper")
     if paper is not None and str(paper).lower() not in _PAPERS:
         problems.append((lines.get(("output", "paper")),
                          f"output.paper '{paper}' should be a4 or letter"))
-
-
-def _did_you_mean(word: str, choices) -> str:
-    guess = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{guess[0]}'?" if guess else ""
 
 
 def _is_url(text: str) -> bool:
@@ -436,18 +428,7 @@ def parse_config(text: str, path: Path) -> Config:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
-        if exc.context and exc.context_mark and exc.context_mark is not mark:
-            # "found unexpected end of stream" points at the end of the file;
-            # where the unclosed quote or bracket began is what the user needs.
-            problem = (f"{problem}, {exc.context} that starts at line "
-                       f"{exc.context_mark.line + 1}, column {exc.context_mark.column + 1}")
-        err = ConfigError([(mark.line + 1 if mark else None,
-                            f"is not valid YAML: {problem}")], path)
-        if mark:
-            err.column = mark.column + 1
-        raise err from None
+        raise syntax_error(exc, path) from None
     if root is None:
         return Config(path=path, text=text)
     problems: list[tuple[int | None, str]] = []

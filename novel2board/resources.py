@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError, Novel2BoardError
+from .errors import Novel2BoardError
+from .yamlcheck import syntax_error
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,12 +51,7 @@ def load_yaml_file(path: Path):
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        err = ConfigError([(mark.line + 1 if mark else None,
-                            f"is not valid YAML: {exc.problem}")], path)
-        if mark:
-            err.column = mark.column + 1
-        raise err from None
+        raise syntax_error(exc, path) from None
 
 
 def load_data(name: str, project_root: Path | None):

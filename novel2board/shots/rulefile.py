@@ -7,13 +7,13 @@ mean", a wrong value names the allowed ones.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import ConfigError
+from ..yamlcheck import did_you_mean, syntax_error, unknown_key
 
 SIZES = ("EWS", "WS", "FS", "MS", "MCU", "CU", "ECU", "INSERT")
 FRAMINGS = ("single", "two-shot", "group", "OTS", "POV", "none")
@@ -53,12 +53,7 @@ def check_rule_file(text: str, path: Path) -> tuple[Any, list[tuple[int | None, 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        err = ConfigError([(mark.line + 1 if mark else None,
-                            f"is not valid YAML: {exc.problem}")], path)
-        if mark:
-            err.column = mark.column + 1
-        raise err from None
+        raise syntax_error(exc, path) from None
     if root is None:
         raise ConfigError([(None, "is empty; it needs a `rules:` list")], path)
     problems: list[tuple[int | None, str]] = []
@@ -111,10 +106,7 @@ def _check_mapping(node, schema: dict, where: str, problems: list) -> None:
             _check(value_node, schema[ANY_KEY], path, problems)
             continue
         if key not in schema:
-            guess = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
-            hint = f"; did you mean '{guess[0]}'?" if guess else \
-                f"; known keys here: {', '.join(sorted(schema))}"
-            problems.append((_line(key_node), f"unknown key '{path}'{hint}"))
+            problems.append((_line(key_node), unknown_key(path, key, schema)))
             continue
         _check(value_node, schema[key], path, problems)
     if schema is RULE:
@@ -173,7 +165,6 @@ def _check_shot_words(shot, where: str, allowed: dict, problems: list) -> None:
 def _check_word(node, where: str, words: tuple, problems: list) -> None:
     if not isinstance(node, yaml.ScalarNode) or node.value in words:
         return
-    guess = difflib.get_close_matches(node.value, list(words), n=1, cutoff=0.5)
-    hint = f"; did you mean '{guess[0]}'?" if guess else ""
+    hint = did_you_mean(node.value, words, cutoff=0.5)
     problems.append((_line(node), f"'{where}' is '{node.value}', not one of "
                                   f"{', '.join(words)}{hint}"))
