@@ -32,7 +32,7 @@ from ..config import Config, parse_aspect_ratio
 from ..errors import Novel2BoardError
 from ..model import Board, Scene, Shot
 from ..resources import builtin_templates_dir, load_data
-from ..templating import render
+from ..templating import css_string, render
 from .sketch import sketch
 
 log = logging.getLogger(__name__)
@@ -538,12 +538,6 @@ def scene_strip(board: Board, totals: dict, runtime: float, width_mm: float) -> 
     return dict(width=round(width_mm, 2), scenes=scenes, shots=shots, ticks=ticks)
 
 
-def css_string(text: str) -> str:
-    """Text safe inside a CSS string in a <style> element."""
-    return (" ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
-            .replace("<", "\\3c "))
-
-
 # ------------------------------------------------------------------ context
 def sheet_context(board: Board, config: Config, layout: str, paper: str,
                   images_dir: Path) -> dict:
@@ -566,8 +560,8 @@ def sheet_context(board: Board, config: Config, layout: str, paper: str,
                 geo=geo, layout=layout, preset=presets[layout], project=config.project,
                 author=config.author, totals=board.totals, overview=overview(board, geo),
                 doc_title=f"{config.project} — {title}" if config.project else title,
-                footer_css=css_string(f"{config.project} · {title}" if config.project
-                                      else title),
+                footer_css=css_string(" ".join((f"{config.project} · {title}" if config.project
+                                                else title).split())),
                 aspect=config.style.aspect_ratio, pictures=sum(
                     1 for ps in panels_by_scene.values() for p in ps if p.picture))
 
