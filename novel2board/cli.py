@@ -41,7 +41,9 @@ def _board_parser() -> argparse.ArgumentParser:
         epilog="other commands: `novel2board init [DIR]` scaffolds a project; "
                "`novel2board cast PATH...` proposes character and location bible "
                "entries. Outputs go to OUT/<chapter>/: storyboard.pdf, storyboard.html, "
-               "shots.json, shots.csv, prompts/<tool>.txt, <chapter>.fountain.")
+               "shots.json, shots.csv, prompts/<tool>.txt, <chapter>.fountain, "
+               "comfyui.json and comfyui/<shot id>.json; your pictures go in "
+               "OUT/<chapter>/images/.")
     parser.add_argument("paths", nargs="+", metavar="PATH", type=Path,
                         help="a chapter file (.md, .markdown, .txt) or a folder of them")
     parser.add_argument("--out", type=Path, default=Path("out"),
@@ -49,19 +51,57 @@ def _board_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=None,
                         help="project file (default: ./novel2board.yaml if present)")
     parser.add_argument("--format", default="pdf,html,json,csv,prompts,fountain",
+                        type=_formats,
                         help="comma list of pdf,html,json,csv,prompts,fountain (default: all)")
     parser.add_argument("--layout", default=None, help=f"storyboard sheet preset: {_LAYOUT_HELP}")
     parser.add_argument("--paper", default=None, choices=["a4", "letter"],
                         help="paper size (default: a4)")
-    parser.add_argument("--variants", type=int, default=None,
+    parser.add_argument("--variants", type=_positive_int, default=None,
                         help="prompt variants per shot (default: 6)")
-    parser.add_argument("-j", "--jobs", type=int, default=None,
+    parser.add_argument("-j", "--jobs", type=_positive_int, default=None,
                         help="processes to board chapters with (default: one per core)")
     parser.add_argument("--no-cache", action="store_true",
                         help="redo every chapter instead of reusing unchanged ones "
                              "from OUT/.cache/")
     _add_common(parser)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .pipeline import parse_formats
+    try:
+        return parse_formats(text)
+    except Novel2BoardError as exc:
+        raise argparse.ArgumentTypeError(exc.render()) from None
+
+
+def _check_layout(parser: argparse.ArgumentParser, args) -> None:
+    """An unknown --layout is wrong usage (exit 2), like an unknown --paper.
+
+    The presets come from the project's templates/ too, so this needs the
+    project file; a broken one is left for build() to report properly.
+    """
+    if args.layout is None:
+        return
+    from .config import load_config
+    from .render.sheets import layouts
+    try:
+        names = layouts(load_config(args.config))
+    except Novel2BoardError:
+        return
+    if args.layout not in names:
+        parser.error(f"argument --layout: unknown layout '{args.layout}' "
+                     f"(choose from {', '.join(names)})")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -142,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _setup_logging(*_flag_counts(argv))     # the board command refines it
         return _dispatch(argv)
+    except SystemExit as exc:
+        # argparse's way out: --help, --version (0) and wrong usage (2).
+        return exc.code if isinstance(exc.code, int) else 2
     except Novel2BoardError as exc:
         return _fail(exc.render(), verbose)
     except KeyboardInterrupt as exc:
@@ -257,11 +300,13 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "cast":
         from .project import cast_command
         return cast_command(argv[1:])
-    args = _board_parser().parse_args(argv)
+    parser = _board_parser()
+    args = parser.parse_args(argv)
+    _check_layout(parser, args)
     _setup_logging(args.verbose, args.quiet)
-    from .pipeline import build, parse_formats
+    from .pipeline import build
     result = build(args.paths, out=args.out, config=args.config,
-                   formats=parse_formats(args.format), layout=args.layout,
+                   formats=args.format, layout=args.layout,
                    paper=args.paper, variants=args.variants,
                    jobs=args.jobs, cache=not args.no_cache,
                    progress=_progress(args.quiet == 0 and args.verbose == 0))

@@ -285,6 +285,11 @@ def find_chapter_files(paths: list[Path]) -> list[Path]:
                     hint="put .md, .markdown or .txt chapters in it")
             files.extend(found)
         elif path.exists():
+            if path.suffix.lower() not in CHAPTER_SUFFIXES:
+                # Named on purpose, so read it; but a binary export is refused
+                # later by its content, and the user should know we guessed.
+                log.warning("%s: not a .md, .markdown or .txt file; reading it as "
+                            "plain text", path)
             files.append(path)
         else:
             raise InputError("no such file or directory", path=path,
