@@ -13,6 +13,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from spacy.matcher import Matcher
+
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index,
@@ -26,6 +28,8 @@ from .speakers import (FEMALE, FIRST_PERSON, MALE, SUBJECT_PRONOUNS, Memory, Tur
 log = logging.getLogger(__name__)
 
 NARRATOR_ID = "narrator"
+# Id prefix of a character known only by a noun: "the-convict".
+NOMINAL_PREFIX = "the-"
 # First-person pronouns per 1,000 narration words above which the chapter
 # is taken to be told by an "I".
 _FIRST_PERSON_RATE = 8.0
@@ -72,7 +76,13 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
 
     narrator = _told_in_first_person(chapter, docs, quotes)
     genders = _genders(index, chapter, docs, names, quotes)
-    memory = _memory([s for s in names if not quotes.inside(s.start)], index, genders)
+    nominals = _nominal_mentions(chapter, docs, quotes, name_of, lexicon)
+    for (p, i, start, end, cid) in nominals:
+        name_of[(p, i)] = cid
+        genders.setdefault(cid, lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
+                           or "unknown")
+    memory = _memory([s for s in names if not quotes.inside(s.start)], index, genders,
+                     nominals)
     pronouns = _resolve_pronouns(chapter, docs, quotes, memory)
 
     # -- quotes and speakers
@@ -88,11 +98,13 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
     rename = {NARRATOR_ID: narrator_id} if narrator_id else {}
 
     mentions = [Mention(s.start, s.end, index.lookup(s.surface)) for s in names]
+    mentions += [Mention(start, end, cid) for (_, _, start, end, cid) in nominals]
     if narrator:
         mentions += _narrator_mentions(chapter, docs, quotes, narrator_id or NARRATOR_ID)
     mentions += [Mention(pos, end, cid, "pronoun") for pos, (end, cid) in pronouns.items()]
     speakers = Counter(rename.get(s, s) for s, _ in decided if s)
     keep = _real_characters(index, names, docs, speakers, lexicon)
+    keep |= {cid for (*_, cid) in nominals if speakers.get(cid)}
     mentions = sorted((m for m in mentions if m.character in keep
                        or m.character in (NARRATOR_ID, narrator_id)),
                       key=lambda m: (m.start, m.end))
@@ -231,10 +243,42 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
 
 
 # ------------------------------------------------------------- pronouns
-def _memory(names: list[NameSpan], index: NameIndex, genders) -> Memory:
-    ordered = sorted(names, key=lambda s: s.start)
-    return Memory([s.start for s in ordered], [index.lookup(s.surface) for s in ordered],
-                  genders)
+def _memory(names: list[NameSpan], index: NameIndex, genders, nominals) -> Memory:
+    found = [(s.start, index.lookup(s.surface)) for s in names]
+    found += [(start, cid) for (_, _, start, _, cid) in nominals]
+    found.sort()
+    return Memory([p for p, _ in found], [c for _, c in found], genders)
+
+
+def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
+                      lexicon: ReadingLexicon) -> list[tuple]:
+    """People without a name who act or speak: "the convict said", "cried his wife".
+
+    Only subjects count (and the noun right after a speech verb, which the
+    parser often gets wrong), so "looked at the man" makes no mention.
+    Returns (paragraph, token, start, end, character id).
+    """
+    if not docs or not lexicon.person_nouns:
+        return []
+    matcher = Matcher(docs[0].vocab)
+    matcher.add("PERSON_NOUN", [[{"POS": "NOUN",
+                                  "LOWER": {"IN": sorted(lexicon.person_nouns)}}]])
+    found = []
+    for para, doc in zip(chapter.paragraphs, docs):
+        for _, i, _ in matcher(doc):
+            tok = doc[i]
+            if (para.index, i) in name_of or quotes.inside(para.start + tok.idx):
+                continue
+            if tok.dep_ not in _SUBJECT_DEPS and not (
+                    i > 0 and doc[i - 1].dep_ in ("det", "poss", "amod")
+                    and _is_speech_verb(tok.head, lexicon)):
+                continue
+            if not any(c.dep_ in ("det", "poss") for c in tok.children):
+                continue            # "Man is mortal", a compound, a name
+            start = para.start + tok.left_edge.idx
+            found.append((para.index, i, start, para.start + tok.idx + len(tok.text),
+                          NOMINAL_PREFIX + tok.lower_))
+    return found
 
 
 def _resolve_pronouns(chapter, docs, quotes: _Quotes, memory: Memory) -> dict:
@@ -277,6 +321,7 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
         turns.append(Turn(index=n, quotes=tuple(group), first_paragraph=paras[0],
                           last_paragraph=paras[-1], start=spans[0].start,
                           tag_name=tag[0], tag_pronoun=tag[1], tag_at=tag[2],
+                          tag_by_noun=bool(tag[0] and tag[0].startswith(NOMINAL_PREFIX)),
                           actors=actors, vocatives=vocatives, gap_before=max(gap, 0)))
         last_para = paras[-1]
     return turns
@@ -431,6 +476,11 @@ def _characters(index: NameIndex, mentions, genders, narrator: bool,
             gender=genders.get(cid, "unknown"), mentions=n,
             description=cluster.bible.description if cluster.bible else None,
             narrator=cid == narrator_id))
+    for cid in sorted(c for c in keep if c.startswith(NOMINAL_PREFIX)
+                      and c not in index.clusters):
+        result.append(Character(id=cid, name="the " + cid[len(NOMINAL_PREFIX):],
+                                aliases=(), gender=genders.get(cid, "unknown"),
+                                mentions=counts.get(cid, 0)))
     if narrator and not narrator_id:
         result.append(Character(id=NARRATOR_ID, name="Narrator", aliases=("I",),
                                 gender="unknown", mentions=counts.get(NARRATOR_ID, 0),

@@ -7,6 +7,8 @@ paragraph, later ones on the conversation around it.
 
   1. `tag-name`     a speech verb next to the quote whose subject is a name:
                     "said Elizabeth", "Darcy replied coldly", "Ilse said:";
+     `tag-noun`     or a person noun: "cried his wife", "the convict said"
+                    (the speaker becomes a character "the convict");
   2. `tag-pronoun`  the same with a pronoun ("she asked"): resolved to the
                     most recent character of that gender, not the one who
                     spoke the turn before when someone else fits; "I said"
@@ -55,6 +57,7 @@ class Turn:
     last_paragraph: int
     start: int                       # offset of the first quote
     tag_name: str | None = None      # character id, from "said Elizabeth"
+    tag_by_noun: bool = False        # ... or from "said his wife"
     tag_pronoun: str | None = None   # "he", "she", "i" of "she asked"
     tag_at: int = 0                  # offset of that pronoun
     actors: tuple[str, ...] = ()     # subjects of narration verbs, in order
@@ -113,7 +116,7 @@ def attribute(turns: list[Turn], memory: Memory,
 
 def _local(t: Turn, turns, result, memory: Memory, narrator):
     if t.tag_name and t.tag_name not in t.vocatives:
-        return t.tag_name, "tag-name"
+        return t.tag_name, "tag-noun" if t.tag_by_noun else "tag-name"
     if t.tag_pronoun:
         if t.tag_pronoun == "i":
             if narrator:
