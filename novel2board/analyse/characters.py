@@ -57,12 +57,14 @@ def clean_name(text: str) -> str:
 
 
 def plausible_name(text: str, lexicon: ReadingLexicon) -> bool:
-    core = split_honorific(text, lexicon)[1]
+    honorific, core = split_honorific(text, lexicon)
     words = core.split()
     if not words or len(words) > 4:
         return False
-    if core.lower() in lexicon.not_people or words[-1].lower() in lexicon.not_character_heads:
+    if core.lower() in lexicon.not_people:
         return False
+    if words[-1].lower() in lexicon.not_character_heads and not honorific:
+        return False        # "Netherfield Park", but "Mrs. Hall" is a person
     if any(w.lower() in lexicon.not_people for w in words) and len(words) == 1:
         return False
     if not any(c.isalpha() for c in core):
@@ -121,6 +123,7 @@ def _honorific_matcher(vocab, lexicon: ReadingLexicon) -> Matcher:
     matcher = Matcher(vocab)
     titles = sorted(lexicon.honorifics)
     titles_cap = [t.capitalize() for t in titles] + [t.upper() for t in titles if len(t) <= 3]
+    titles_cap += [t + "." for t in titles_cap]       # spaCy keeps "Mrs." whole
     matcher.add("HONORIFIC_NAME", [[
         {"ORTH": {"IN": titles_cap}}, {"ORTH": ".", "OP": "?"},
         {"POS": "PROPN", "IS_TITLE": True, "OP": "+"}]], greedy="LONGEST")
