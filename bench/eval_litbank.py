@@ -171,16 +171,17 @@ def predict(gold: Gold, nlp) -> Predicted:
     source = Source(path=Path(gold.name + ".txt"), text=gold.text, sha256="")
     pred = Predicted()
     began = time.perf_counter()
-    for n, chapter in enumerate(split_chapters(source)):
+    for chapter in split_chapters(source):
         docs = parse_paragraphs(chapter, nlp)
         analysis = analyse_chapter(chapter, docs, Config())
-        # Character ids are per chapter: key them by chapter too.
+        # Character ids are slugs of the name, the same in every chapter, as
+        # the storyboard uses them; so they are not keyed by chapter.
         for q in analysis.quotes:
-            pred.quotes.append((q.start, q.end, (n, q.speaker) if q.speaker else None,
+            pred.quotes.append((q.start, q.end, ("", q.speaker) if q.speaker else None,
                                 q.sieve))
         for m in analysis.mentions:
             if m.kind in ("name", "narrator"):
-                pred.names.append((m.start, m.end, (n, m.character)))
+                pred.names.append((m.start, m.end, ("", m.character)))
         for lm in analysis.location_mentions:
             pred.places.append((lm.start, lm.end, gold.text[lm.start:lm.end]))
     pred.seconds = time.perf_counter() - began

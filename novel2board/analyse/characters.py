@@ -98,6 +98,9 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
                 found.append(_span(para, ent))
         for _, start, end in matcher(doc):
             found.append(_span(para, doc[start:end]))
+        for tok in _speaking_names(doc, lexicon):
+            found.append(_span(para, doc[tok.i:tok.i + 1]))
+            label_votes[tok.text]["PERSON"] += 2
     keep = []
     for span in found:
         votes = label_votes.get(clean_name(span.surface), Counter())
@@ -112,6 +115,20 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
         for alias in (entry.name, *entry.aliases):
             counts.setdefault(alias, 0)
     return keep, counts
+
+
+def _speaking_names(doc, lexicon: ReadingLexicon):
+    """A capitalised proper noun that says something is a person: "said Curtis",
+    "Florence asked" (NER takes Florence for the city)."""
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in lexicon.speech_lemmas:
+            continue
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN" \
+                    and child.text[:1].isupper() and not child.ent_type_ == "PERSON" \
+                    and child.lower_ not in lexicon.not_people \
+                    and child.lower_ not in lexicon.honorifics:
+                yield child
 
 
 def _span(para, span) -> NameSpan:
@@ -266,9 +283,11 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters, by_sur
         return same[0] if same else None
     candidates = [cid for cid, c in clusters.items() if word in c.core_words]
     if not candidates:
+        # "Lizzy" for an Elizabeth, or "Elizabeth" for a Lizzy seen first.
         full = lexicon.nicknames.get(word, ())
         candidates = [cid for cid, c in clusters.items()
-                      if c.core_words and c.core_words[0] in full]
+                      if c.core_words and (c.core_words[0] in full or word in
+                                           lexicon.nicknames.get(c.core_words[0], ()))]
     if not candidates:
         return None
     # "Bennet" alone: the most-mentioned character with that name.
