@@ -9,6 +9,7 @@ parsing, which keeps every character offset unchanged.
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -67,7 +68,8 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
     quotes = _Quotes.of(find_quote_spans(chapter.paragraphs, lexicon))
 
     # -- names, merged into characters
-    first, counts = find_name_spans(chapter, docs, config.characters, lexicon)
+    first, counts = find_name_spans(chapter, docs, config.characters, lexicon,
+                                    quoted=quotes.inside)
     index = build_name_index(counts, config.characters, lexicon)
     names = [s for s in repeat_mentions(chapter, docs, index, first)
              if index.lookup(s.surface)]
@@ -103,7 +105,7 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
         mentions += _narrator_mentions(chapter, docs, quotes, narrator_id or NARRATOR_ID)
     mentions += [Mention(pos, end, cid, "pronoun") for pos, (end, cid) in pronouns.items()]
     speakers = Counter(rename.get(s, s) for s, _ in decided if s)
-    keep = _real_characters(index, names, docs, speakers, lexicon)
+    keep = _real_characters(index, names, chapter, docs, speakers, lexicon)
     keep |= {cid for (*_, cid) in nominals if speakers.get(cid)}
     mentions = sorted((m for m in mentions if m.character in keep
                        or m.character in (NARRATOR_ID, narrator_id)),
@@ -425,13 +427,16 @@ def _vocatives(chapter, spans, name_of, docs) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------ characters
-def _real_characters(index: NameIndex, names: list[NameSpan], docs, speakers: Counter,
-                     lexicon: ReadingLexicon) -> set[str]:
-    """Drop one-off words NER took for names: "showed me Andromeda".
+def _real_characters(index: NameIndex, names: list[NameSpan], chapter, docs,
+                     speakers: Counter, lexicon: ReadingLexicon) -> set[str]:
+    """Drop words NER took for names: "showed me Andromeda", "Marker forty."
 
-    A character seen once under a one-word name, with no honorific, is kept
-    only when it speaks or is the subject of a verb; a name used only as a
-    modifier of a noun ("six Formica tables") is never a character.
+    Bible characters and anyone who speaks stay.  A name used only as a
+    modifier of a noun ("six Formica tables") is not a character; nor is a
+    one-word name that only ever starts a sentence while the same word
+    appears in lower case elsewhere in the chapter ("Marker forty." and
+    "the marker posts"); nor a one-word name seen once, without honorific,
+    that is not the subject of a verb inside a sentence.
     """
     uses: dict[str, list] = defaultdict(list)
     for s in names:
@@ -439,21 +444,30 @@ def _real_characters(index: NameIndex, names: list[NameSpan], docs, speakers: Co
     keep = set()
     for cid, cluster in index.clusters.items():
         spans = uses.get(cid, [])
-        if cluster.bible is not None:
+        if cluster.bible is not None or cid in speakers:
             keep.add(cid)
             continue
         if not spans:
             continue
         heads = [docs[s.paragraph][s.last] for s in spans]
+        firsts = [docs[s.paragraph][s.first] for s in spans]
         if all(h.dep_ == "compound" and h.head.pos_ == "NOUN" for h in heads):
             continue
         one_word = all(len(split_honorific(a, lexicon)[1].split()) == 1 and
                        split_honorific(a, lexicon)[0] is None for a in cluster.aliases)
-        if len(spans) == 1 and one_word and not speakers.get(cid) \
-                and heads[0].dep_ not in _SUBJECT_DEPS:
+        if one_word and all(t.is_sent_start for t in firsts) \
+                and _used_in_lower_case(chapter, spans[0].surface):
+            continue
+        if len(spans) == 1 and one_word and (heads[0].dep_ not in _SUBJECT_DEPS
+                                             or firsts[0].is_sent_start):
             continue
         keep.add(cid)
     return keep
+
+
+def _used_in_lower_case(chapter: ChapterText, word: str) -> bool:
+    pattern = re.compile(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)")
+    return any(pattern.search(p.text) for p in chapter.paragraphs)
 
 
 def _characters(index: NameIndex, mentions, genders, narrator: bool,

@@ -84,7 +84,8 @@ class NameSpan:
 
 
 def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBible, ...],
-                    lexicon: ReadingLexicon) -> tuple[list[NameSpan], Counter]:
+                    lexicon: ReadingLexicon, quoted=lambda pos: False
+                    ) -> tuple[list[NameSpan], Counter]:
     """Person names first seen by NER, honorific rule or bible; and their counts."""
     if not docs:
         return [], Counter()
@@ -99,6 +100,8 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
         for _, start, end in matcher(doc):
             found.append(_span(para, doc[start:end]))
         for tok in _speaking_names(doc, lexicon):
+            if quoted(para.start + tok.idx):
+                continue
             found.append(_span(para, doc[tok.i:tok.i + 1]))
             label_votes[tok.text]["PERSON"] += 2
     keep = []
@@ -263,9 +266,14 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters, by_sur
     if not words:
         return None
     if len(words) > 1:
-        # "Elizabeth Bennet" after "Miss Elizabeth Bennet": same full name.
+        # "Elizabeth Bennet" after "Miss Elizabeth Bennet": same full name;
+        # "A. Brekke" is the one "Arvid Brekke".
         same = [cid for cid, c in clusters.items() if c.core_words == tuple(words)]
-        return same[0] if same else None
+        if not same and len(words) == 2 and re.fullmatch(r"[a-z]\.?", words[0]):
+            same = [cid for cid, c in clusters.items()
+                    if len(c.core_words) == 2 and c.core_words[1] == words[1]
+                    and c.core_words[0][:1] == words[0][0]]
+        return same[0] if len(same) == 1 else None
     word = words[0]
     fits = [cid for cid, c in clusters.items()
             if len(c.core_words) > 1 or c.bible is not None

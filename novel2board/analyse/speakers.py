@@ -125,7 +125,10 @@ def _local(t: Turn, turns, result, memory: Memory, narrator):
             found = _resolve(t, turns, result, memory, SUBJECT_PRONOUNS[t.tag_pronoun])
             if found:
                 return found, "tag-pronoun"
-    for actor in t.actors:
+    # The narrator is the subject of most of a first-person narration, so
+    # "I" acting counts only when no one else acts.
+    actors = [a for a in t.actors if a != narrator] + [a for a in t.actors if a == narrator]
+    for actor in actors:
         if actor not in t.vocatives:
             return actor, "actor"
     return None, None
