@@ -84,7 +84,7 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
         genders.setdefault(cid, lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
                            or "unknown")
     memory = _memory([s for s in names if not quotes.inside(s.start)], index, genders,
-                     nominals)
+                     nominals, docs)
     pronouns = _resolve_pronouns(chapter, docs, quotes, memory)
 
     # -- quotes and speakers
@@ -245,11 +245,13 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
 
 
 # ------------------------------------------------------------- pronouns
-def _memory(names: list[NameSpan], index: NameIndex, genders, nominals) -> Memory:
-    found = [(s.start, index.lookup(s.surface)) for s in names]
-    found += [(start, cid) for (_, _, start, _, cid) in nominals]
+def _memory(names: list[NameSpan], index: NameIndex, genders, nominals, docs) -> Memory:
+    found = [(s.start, index.lookup(s.surface),
+              docs[s.paragraph][s.last].dep_ in _SUBJECT_DEPS) for s in names]
+    found += [(start, cid, True) for (_, _, start, _, cid) in nominals]
     found.sort()
-    return Memory([p for p, _ in found], [c for _, c in found], genders)
+    return Memory([p for p, _, _ in found], [c for _, c, _ in found], genders,
+                  [subj for _, _, subj in found])
 
 
 def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,

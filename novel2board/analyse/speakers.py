@@ -43,6 +43,8 @@ SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
 _CONVERSATION_GAP = 1
 # How far back (characters of text) a pronoun or nearest-name looks.
 _LOOKBACK = 6000
+# How far back (characters) a subject is preferred as a pronoun's antecedent.
+_SUBJECT_WINDOW = 400
 # How many turns back a conversation partner is looked for.
 _CONVERSATION_TURNS = 8
 
@@ -72,6 +74,18 @@ class Memory:
     positions: list[int] = field(default_factory=list)   # sorted offsets
     characters: list[str] = field(default_factory=list)
     genders: dict = field(default_factory=dict)           # id -> gender
+    subjects: list[bool] = field(default_factory=list)    # mention is a subject
+
+    def recent_subject(self, before: int, gender: str, within: int) -> str | None:
+        """The most recent subject of that gender no further back than `within`."""
+        from bisect import bisect_left
+        i = bisect_left(self.positions, before) - 1
+        while i >= 0 and before - self.positions[i] < within:
+            if self.subjects and self.subjects[i] \
+                    and self.genders.get(self.characters[i]) == gender:
+                return self.characters[i]
+            i -= 1
+        return None
 
     def recent(self, before: int, gender: str | None = None,
                exclude: set | None = None) -> list[str]:
@@ -139,6 +153,11 @@ def _resolve(t: Turn, turns, result, memory: Memory, gender: str) -> str | None:
     candidates = [c for c in memory.recent(t.tag_at, gender) if c not in t.vocatives]
     if not candidates:
         return None
+    # A subject is a likelier antecedent than an object: "Tom saw Bill. He said".
+    subject = memory.recent_subject(t.tag_at, gender, _SUBJECT_WINDOW)
+    if subject in candidates and subject != candidates[0]:
+        candidates.remove(subject)
+        candidates.insert(0, subject)
     # Only a reply straight after the last speaker's paragraph changes voice.
     previous = result[t.index - 1][0] if t.index and t.gap_before == 0 else None
     if previous and candidates[0] == previous and len(candidates) > 1 \
