@@ -213,7 +213,8 @@ class NameIndex:
     surfaces: tuple[str, ...] = ()       # every surface, as written
 
     def lookup(self, surface: str) -> str | None:
-        return self.by_surface.get(clean_name(surface).lower())
+        return self.by_surface.get(" ".join(surface.split()).lower()) \
+            or self.by_surface.get(clean_name(surface).lower())
 
 
 def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
@@ -228,6 +229,7 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
                                 core_words=tuple(core.lower().split()))
         for alias in (entry.name, *entry.aliases):
             by_surface[alias.lower()] = cid
+            by_surface.setdefault(clean_name(alias).lower(), cid)    # "the Commander"
             by_surface.setdefault(split_honorific(alias, lexicon)[1].lower(), cid)
 
     def order(surface: str):
