@@ -346,7 +346,7 @@ def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon):
             distance = min(abs(pos - e) for e in edges)
             if distance > _TAG_DISTANCE:
                 continue
-            subject = _speech_subject(tok)
+            subject = _speech_subject(tok, lexicon)
             if subject is None:
                 continue
             if best is None or distance < best[0]:
@@ -370,14 +370,15 @@ def _is_speech_verb(tok, lexicon: ReadingLexicon) -> bool:
                                             or tok.lower_ in lexicon.speech_forms)
 
 
-def _speech_subject(verb):
+def _speech_subject(verb, lexicon: ReadingLexicon):
     """The speaker of "she said" and of "said Elizabeth" (often misparsed)."""
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             return child
     doc = verb.doc
     for tok in doc[verb.i + 1:min(verb.i + 4, len(doc))]:
-        if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and tok.dep_ != "dobj"):
+        if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and (
+                tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns)):
             return tok
         if tok.is_punct:
             break
