@@ -92,6 +92,7 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
     matcher = _honorific_matcher(docs[0].vocab, lexicon)
     found: list[NameSpan] = []
     label_votes: dict[str, Counter] = defaultdict(Counter)
+    acting: dict[str, list[NameSpan]] = defaultdict(list)
     for para, doc in zip(chapter.paragraphs, docs):
         for ent in doc.ents:
             label_votes[clean_name(ent.text)][ent.label_] += 1
@@ -104,6 +105,14 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
                 continue
             found.append(_span(para, doc[tok.i:tok.i + 1]))
             label_votes[tok.text]["PERSON"] += 2
+        for tok in _acting_names(doc, lexicon):
+            if not quoted(para.start + tok.idx):
+                acting[tok.text].append(_span(para, doc[tok.i:tok.i + 1]))
+    # A proper noun NER did not tag that is the subject of verbs twice or more.
+    for surface, spans in acting.items():
+        if len(spans) >= 2:
+            found.extend(spans)
+            label_votes[surface]["PERSON"] += len(spans)
     keep = []
     for span in found:
         votes = label_votes.get(clean_name(span.surface), Counter())
@@ -132,6 +141,18 @@ def _speaking_names(doc, lexicon: ReadingLexicon):
                     and child.lower_ not in lexicon.not_people \
                     and child.lower_ not in lexicon.honorifics:
                 yield child
+
+
+def _acting_names(doc, lexicon: ReadingLexicon):
+    """Untagged one-word proper nouns that are the subject of a verb."""
+    for tok in doc:
+        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and not tok.ent_type_ \
+                and tok.text[:1].isupper() and tok.text[1:].islower() \
+                and tok.head.pos_ in ("VERB", "AUX") \
+                and tok.lower_ not in lexicon.not_people \
+                and tok.lower_ not in lexicon.honorifics \
+                and not any(c.dep_ == "compound" for c in tok.children):
+            yield tok
 
 
 def _span(para, span) -> NameSpan:
