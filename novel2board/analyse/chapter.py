@@ -14,14 +14,12 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from spacy.matcher import Matcher
-
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index,
                          find_name_spans, repeat_mentions, split_honorific)
 from .nlp import ReadingLexicon, load_lexicon
-from .places import find_locations
+from .places import find_locations, not_character_names
 from .quotes import QuoteSpan, find_quote_spans
 from .speakers import (FEMALE, FIRST_PERSON, MALE, SUBJECT_PRONOUNS, Memory, Turn,
                        attribute)
@@ -69,10 +67,15 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
 
     # -- names, merged into characters
     first, counts = find_name_spans(chapter, docs, config.characters, lexicon,
-                                    quoted=quotes.inside)
+                                    quoted=quotes.inside,
+                                    blocked=not_character_names(chapter, docs, config))
     index = build_name_index(counts, config.characters, lexicon)
     names = [s for s in repeat_mentions(chapter, docs, index, first)
              if index.lookup(s.surface)]
+    # Words NER took for names are dropped before anyone can be said to speak.
+    keep = _real_characters(index, names, chapter, docs,
+                            _speaking(names, index, docs, lexicon), lexicon)
+    names = [s for s in names if index.lookup(s.surface) in keep]
     name_of = {(s.paragraph, i): index.lookup(s.surface)
                for s in names for i in range(s.first, s.last + 1)}
 
@@ -105,7 +108,6 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
         mentions += _narrator_mentions(chapter, docs, quotes, narrator_id or NARRATOR_ID)
     mentions += [Mention(pos, end, cid, "pronoun") for pos, (end, cid) in pronouns.items()]
     speakers = Counter(rename.get(s, s) for s, _ in decided if s)
-    keep = _real_characters(index, names, chapter, docs, speakers, lexicon)
     keep |= {cid for (*_, cid) in nominals if speakers.get(cid)}
     mentions = sorted((m for m in mentions if m.character in keep
                        or m.character in (NARRATOR_ID, narrator_id)),
@@ -264,6 +266,7 @@ def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
     """
     if not docs or not lexicon.person_nouns:
         return []
+    from spacy.matcher import Matcher   # spaCy is slow to import; only when reading
     matcher = Matcher(docs[0].vocab)
     matcher.add("PERSON_NOUN", [[{"POS": "NOUN",
                                   "LOWER": {"IN": sorted(lexicon.person_nouns)}}]])
@@ -430,8 +433,21 @@ def _vocatives(chapter, spans, name_of, docs) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------ characters
+def _speaking(names: list[NameSpan], index: NameIndex, docs,
+              lexicon: ReadingLexicon) -> set[str]:
+    """Characters named as the subject of a speech verb ("said Kessa")."""
+    found = set()
+    for s in names:
+        tok = docs[s.paragraph][s.last]
+        verb = tok.head
+        if verb.pos_ in ("VERB", "AUX") and _is_speech_verb(verb, lexicon) \
+                and (tok.dep_ in _SUBJECT_DEPS or 0 < tok.i - verb.i <= 2):
+            found.add(index.lookup(s.surface))
+    return found
+
+
 def _real_characters(index: NameIndex, names: list[NameSpan], chapter, docs,
-                     speakers: Counter, lexicon: ReadingLexicon) -> set[str]:
+                     speakers: set, lexicon: ReadingLexicon) -> set[str]:
     """Drop words NER took for names: "showed me Andromeda", "Marker forty."
 
     Bible characters and anyone who speaks stay.  A name used only as a

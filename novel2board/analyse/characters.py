@@ -26,9 +26,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
-
 from ..config import CharacterBible
 from ..model import ChapterText
 from ..read.slugs import id_slug
@@ -84,9 +81,14 @@ class NameSpan:
 
 
 def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBible, ...],
-                    lexicon: ReadingLexicon, quoted=lambda pos: False
+                    lexicon: ReadingLexicon, quoted=lambda pos: False,
+                    blocked: frozenset[str] = frozenset()
                     ) -> tuple[list[NameSpan], Counter]:
-    """Person names first seen by NER, honorific rule or bible; and their counts."""
+    """Person names first seen by NER, honorific rule or bible; and their counts.
+
+    `blocked` names (places, ships, days: lower case) never come from NER or
+    from the acting-subject rule; a speech tag or an honorific overrides it.
+    """
     if not docs:
         return [], Counter()
     matcher = _honorific_matcher(docs[0].vocab, lexicon)
@@ -106,15 +108,19 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
             found.append(_span(para, doc[tok.i:tok.i + 1]))
             label_votes[tok.text]["PERSON"] += 2
         for tok in _acting_names(doc, lexicon):
-            if not quoted(para.start + tok.idx):
+            if not quoted(para.start + tok.idx) and tok.lower_ not in blocked:
                 acting[tok.text].append(_span(para, doc[tok.i:tok.i + 1]))
     # A proper noun NER did not tag that is the subject of verbs twice or more.
     for surface, spans in acting.items():
         if len(spans) >= 2:
             found.extend(spans)
             label_votes[surface]["PERSON"] += len(spans)
+    found += _misfiled_full_names(chapter, docs, label_votes)
     keep = []
     for span in found:
+        if _blocked(span.surface, blocked, label_votes) \
+                and not split_honorific(span.surface, lexicon)[0]:
+            continue            # "Mrs. Long" is a person whatever NER says
         votes = label_votes.get(clean_name(span.surface), Counter())
         honorific, _ = split_honorific(span.surface, lexicon)
         if not honorific and sum(votes[label] for label in _PLACE_LABELS) > votes["PERSON"]:
@@ -143,6 +149,32 @@ def _speaking_names(doc, lexicon: ReadingLexicon):
                 yield child
 
 
+def _blocked(surface: str, blocked: frozenset[str], label_votes) -> bool:
+    """A place, ship or day by the places stage, and never tagged a person.
+
+    spaCy's small model often tags people as organisations ("Tuppence"), so
+    a name it tags PERSON even once, or that speaks or acts, stays a person.
+    """
+    name = clean_name(surface)
+    return name.lower() in blocked and not label_votes.get(name, Counter())["PERSON"]
+
+
+def _misfiled_full_names(chapter, docs, label_votes) -> list[NameSpan]:
+    """"Maren Holt" tagged ORG while "Maren" alone is tagged PERSON."""
+    people = {name for name, votes in label_votes.items()
+              if votes["PERSON"] and len(name.split()) == 1}
+    found = []
+    for para, doc in zip(chapter.paragraphs, docs):
+        for ent in doc.ents:
+            words = ent.text.split()
+            if ent.label_ not in ("PERSON", "DATE", "TIME", "CARDINAL") and len(words) == 2 \
+                    and all(w[:1].isupper() for w in words) and words[0] in people \
+                    and all(t.pos_ == "PROPN" for t in ent):
+                found.append(_span(para, ent))
+                label_votes[clean_name(ent.text)]["PERSON"] += 5
+    return found
+
+
 def _acting_names(doc, lexicon: ReadingLexicon):
     """Untagged one-word proper nouns that are the subject of a verb."""
     for tok in doc:
@@ -160,7 +192,8 @@ def _span(para, span) -> NameSpan:
                     span.text, para.index, span.start, span.end - 1)
 
 
-def _honorific_matcher(vocab, lexicon: ReadingLexicon) -> Matcher:
+def _honorific_matcher(vocab, lexicon: ReadingLexicon):
+    from spacy.matcher import Matcher   # spaCy is slow to import; only when reading
     matcher = Matcher(vocab)
     titles = sorted(lexicon.honorifics)
     titles_cap = [t.capitalize() for t in titles] + [t.upper() for t in titles if len(t) <= 3]
@@ -193,6 +226,8 @@ def repeat_mentions(chapter: ChapterText, docs: list, index: "NameIndex",
     """Every occurrence of a known name, NER tagged or not."""
     if not docs or not index.by_surface:
         return first
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
     matcher = PhraseMatcher(docs[0].vocab)
     surfaces = {s for s in index.surfaces if s}
     surfaces |= {s[0].upper() + s[1:] for s in surfaces}

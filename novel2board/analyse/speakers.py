@@ -34,6 +34,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .nlp import load_lexicon
+
+# The speech verbs of the built-in templates/reading.yaml, for other stages
+# (the Fountain writer strips speech tags with them).
+SPEECH_VERBS = load_lexicon().speech_lemmas
 FEMALE = {"she", "her", "hers", "herself"}
 MALE = {"he", "him", "his", "himself"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
