@@ -145,12 +145,21 @@ def load_gold(root: Path, stem: str) -> Gold:
 
     mentions = {}
     entity_of = {}
+    appositions = []
     for line in (root / "coref" / f"{stem}_brat.ann").read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
         if cols[0] == "MENTION":
             mentions[cols[1]] = (*map(int, cols[2:6]), cols[7], cols[8])
         elif cols[0] == "COREF":
             entity_of[cols[1]] = cols[2]
+        elif cols[0] == "APPOS":
+            appositions.append((cols[1], cols[2]))
+    # "Master John Rolfe, my friend": an apposition shares its partner's entity.
+    for a, b in appositions:
+        if a not in entity_of and b in entity_of:
+            entity_of[a] = entity_of[b]
+        elif b not in entity_of and a in entity_of:
+            entity_of[b] = entity_of[a]
     for tid, (s1, t1, s2, t2, kind, prop) in mentions.items():
         span = span_of(offsets, s1, t1, s2, t2)
         if span:
@@ -226,7 +235,10 @@ def speaker_map(gold: Gold, pred: Predicted) -> dict:
     per = [(s, e, ent) for s, e, kind, _, ent in gold.mentions if kind == "PER"]
     votes: dict = defaultdict(Counter)
     for ps, pe, key in pred.names:
-        best = max(per, key=lambda g: _overlap(ps, pe, g[0], g[1]), default=None)
+        # The gold mention sharing most characters; of equals, the tightest
+        # ("John Rolfe", not "my friend John Rolfe" around it).
+        best = max(per, key=lambda g: (_overlap(ps, pe, g[0], g[1]), g[0] - g[1]),
+                   default=None)
         if best and _overlap(ps, pe, best[0], best[1]) > 0:
             votes[key][best[2]] += 1
     return {key: v.most_common(1)[0][0] for key, v in votes.items()}
