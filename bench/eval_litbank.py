@@ -33,7 +33,9 @@ aliases    pairwise over the gold PROP (proper-name) PER mentions of each
            text: a pair is gold-same if both belong to one gold entity,
            predicted-same if the analyser put both under one character.
            Precision/recall/F1 summed over all texts.
-places     predicted location mentions against gold FAC/GPE/LOC mentions,
+places     predicted location mentions (Analysis.location_mentions, which
+           analyse_chapter takes from novel2board.analyse.places.
+           find_locations) against gold FAC/GPE/LOC mentions,
            a match being any overlap (one-to-one): "all" uses every gold
            place mention and every predicted one; "names" only gold PROP
            mentions and predicted mentions that contain a capitalised word
@@ -44,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -54,7 +55,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from novel2board.analyse import analyse_chapter, load_nlp, parse_paragraphs  # noqa: E402
-from novel2board.analyse.places import find_locations  # noqa: E402,F401
 from novel2board.config import Config  # noqa: E402
 from novel2board.model import Source  # noqa: E402
 from novel2board.read import split_chapters  # noqa: E402

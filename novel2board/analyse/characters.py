@@ -62,8 +62,6 @@ def plausible_name(text: str, lexicon: ReadingLexicon) -> bool:
         return False
     if words[-1].lower() in lexicon.not_character_heads and not honorific:
         return False        # "Netherfield Park", but "Mrs. Hall" is a person
-    if any(w.lower() in lexicon.not_people for w in words) and len(words) == 1:
-        return False
     if not any(c.isalpha() for c in core):
         return False
     return all(w[:1].isupper() for w in words if w[:1].isalpha())

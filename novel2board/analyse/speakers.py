@@ -32,6 +32,7 @@ No sieve picks a character this very quote addresses by name.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .nlp import load_lexicon
@@ -83,7 +84,6 @@ class Memory:
 
     def recent_subject(self, before: int, gender: str, within: int) -> str | None:
         """The most recent subject of that gender no further back than `within`."""
-        from bisect import bisect_left
         i = bisect_left(self.positions, before) - 1
         while i >= 0 and before - self.positions[i] < within:
             if self.subjects and self.subjects[i] \
@@ -95,7 +95,6 @@ class Memory:
     def recent(self, before: int, gender: str | None = None,
                exclude: set | None = None) -> list[str]:
         """Characters mentioned before `before`, most recent first."""
-        from bisect import bisect_left
         i = bisect_left(self.positions, before) - 1
         seen: list[str] = []
         while i >= 0 and before - self.positions[i] < _LOOKBACK:
