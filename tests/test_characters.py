@@ -98,3 +98,12 @@ def test_an_unnamed_narrator_is_called_narrator(nlp):
             "the stones and I watched the boats until I was cold.\n")
     narrators = [c for c in analyse(text, nlp).characters if c.narrator]
     assert [c.name for c in narrators] == ["Narrator"]
+
+
+def test_a_name_that_mostly_follows_a_place_preposition_is_a_place(nlp):
+    text = ("Ogilvy lived near Woking. He walked to the common at Woking every "
+            "morning, and in Woking they knew him well.\n\n"
+            "\"A fine day,\" said Ogilvy.\n")
+    found = by_name(analyse(text, nlp))
+    assert "Ogilvy" in found
+    assert "Woking" not in found

@@ -455,7 +455,8 @@ def _real_characters(index: NameIndex, names: list[NameSpan], chapter, docs,
     one-word name that only ever starts a sentence while the same word
     appears in lower case elsewhere in the chapter ("Marker forty." and
     "the marker posts"); nor a one-word name seen once, without honorific,
-    that is not the subject of a verb inside a sentence.
+    that is not the subject of a verb inside a sentence; nor a one-word name
+    that mostly follows a place preposition ("at Woking").
     """
     uses: dict[str, list] = defaultdict(list)
     for s in names:
@@ -477,11 +478,18 @@ def _real_characters(index: NameIndex, names: list[NameSpan], chapter, docs,
         if one_word and all(t.is_sent_start for t in firsts) \
                 and _used_in_lower_case(chapter, spans[0].surface):
             continue
+        if one_word and _mostly_after(firsts, lexicon.place_prepositions):
+            continue            # "at Woking", "near Ottershaw": a place
         if len(spans) == 1 and one_word and (heads[0].dep_ not in _SUBJECT_DEPS
                                              or firsts[0].is_sent_start):
             continue
         keep.add(cid)
     return keep
+
+
+def _mostly_after(tokens, prepositions: frozenset[str]) -> bool:
+    after = sum(1 for t in tokens if t.i > 0 and t.doc[t.i - 1].lower_ in prepositions)
+    return after * 2 >= len(tokens) and after > 0
 
 
 def _used_in_lower_case(chapter: ChapterText, word: str) -> bool:
