@@ -33,7 +33,9 @@ aliases    pairwise over the gold PROP (proper-name) PER mentions of each
            text: a pair is gold-same if both belong to one gold entity,
            predicted-same if the analyser put both under one character.
            Precision/recall/F1 summed over all texts.
-places     predicted location mentions against gold FAC/GPE/LOC mentions,
+places     predicted location mentions (Analysis.location_mentions, which
+           analyse_chapter takes from novel2board.analyse.places.
+           find_locations) against gold FAC/GPE/LOC mentions,
            a match being any overlap (one-to-one): "all" uses every gold
            place mention and every predicted one; "names" only gold PROP
            mentions and predicted mentions that contain a capitalised word
@@ -44,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -54,7 +55,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from novel2board.analyse import analyse_chapter, load_nlp, parse_paragraphs  # noqa: E402
-from novel2board.analyse.places import find_locations  # noqa: E402,F401
 from novel2board.config import Config  # noqa: E402
 from novel2board.model import Source  # noqa: E402
 from novel2board.read import split_chapters  # noqa: E402
@@ -145,12 +145,21 @@ def load_gold(root: Path, stem: str) -> Gold:
 
     mentions = {}
     entity_of = {}
+    appositions = []
     for line in (root / "coref" / f"{stem}_brat.ann").read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
         if cols[0] == "MENTION":
             mentions[cols[1]] = (*map(int, cols[2:6]), cols[7], cols[8])
         elif cols[0] == "COREF":
             entity_of[cols[1]] = cols[2]
+        elif cols[0] == "APPOS":
+            appositions.append((cols[1], cols[2]))
+    # "Master John Rolfe, my friend": an apposition shares its partner's entity.
+    for a, b in appositions:
+        if a not in entity_of and b in entity_of:
+            entity_of[a] = entity_of[b]
+        elif b not in entity_of and a in entity_of:
+            entity_of[b] = entity_of[a]
     for tid, (s1, t1, s2, t2, kind, prop) in mentions.items():
         span = span_of(offsets, s1, t1, s2, t2)
         if span:
@@ -171,16 +180,17 @@ def predict(gold: Gold, nlp) -> Predicted:
     source = Source(path=Path(gold.name + ".txt"), text=gold.text, sha256="")
     pred = Predicted()
     began = time.perf_counter()
-    for n, chapter in enumerate(split_chapters(source)):
+    for chapter in split_chapters(source):
         docs = parse_paragraphs(chapter, nlp)
         analysis = analyse_chapter(chapter, docs, Config())
-        # Character ids are per chapter: key them by chapter too.
+        # Character ids are slugs of the name, the same in every chapter, as
+        # the storyboard uses them; so they are not keyed by chapter.
         for q in analysis.quotes:
-            pred.quotes.append((q.start, q.end, (n, q.speaker) if q.speaker else None,
+            pred.quotes.append((q.start, q.end, ("", q.speaker) if q.speaker else None,
                                 q.sieve))
         for m in analysis.mentions:
             if m.kind in ("name", "narrator"):
-                pred.names.append((m.start, m.end, (n, m.character)))
+                pred.names.append((m.start, m.end, ("", m.character)))
         for lm in analysis.location_mentions:
             pred.places.append((lm.start, lm.end, gold.text[lm.start:lm.end]))
     pred.seconds = time.perf_counter() - began
@@ -225,7 +235,10 @@ def speaker_map(gold: Gold, pred: Predicted) -> dict:
     per = [(s, e, ent) for s, e, kind, _, ent in gold.mentions if kind == "PER"]
     votes: dict = defaultdict(Counter)
     for ps, pe, key in pred.names:
-        best = max(per, key=lambda g: _overlap(ps, pe, g[0], g[1]), default=None)
+        # The gold mention sharing most characters; of equals, the tightest
+        # ("John Rolfe", not "my friend John Rolfe" around it).
+        best = max(per, key=lambda g: (_overlap(ps, pe, g[0], g[1]), g[0] - g[1]),
+                   default=None)
         if best and _overlap(ps, pe, best[0], best[1]) > 0:
             votes[key][best[2]] += 1
     return {key: v.most_common(1)[0][0] for key, v in votes.items()}

@@ -1,31 +1,40 @@
 """Stage 2, analyse: parse a chapter's paragraphs and find who and where.
 
 One `nlp.pipe` over the chapter's paragraphs; everything else reads the
-parsed docs.  Newlines inside hard-wrapped paragraphs are replaced by spaces
-before parsing, which keeps every character offset unchanged.
+parsed docs with Matchers, bisect and one walk over each paragraph's tokens.
+Newlines inside hard-wrapped paragraphs are replaced by spaces before
+parsing, which keeps every character offset unchanged.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from ..config import Config
-from ..model import (Analysis, ChapterText, Character, Location, LocationMention,
-                     Mention, Quote)
-from .characters import (HONORIFICS, build_name_index, clean_name,
-                         plausible_name, split_honorific)
-from .places import find_locations
-from .quotes import find_quote_spans
-from .speakers import FEMALE, FIRST_PERSON, MALE, SPEECH_VERBS, QuoteContext, attribute
+from ..model import Analysis, ChapterText, Character, Mention, Quote
+from .characters import (NameIndex, NameSpan, best_name, build_name_index,
+                         find_name_spans, repeat_mentions, split_honorific)
+from .nlp import ReadingLexicon, load_lexicon
+from .places import find_locations, not_character_names
+from .quotes import QuoteSpan, find_quote_spans
+from .speakers import (FEMALE, FIRST_PERSON, MALE, SUBJECT_PRONOUNS, Memory, Turn,
+                       attribute)
 
 log = logging.getLogger(__name__)
 
 NARRATOR_ID = "narrator"
+# Id prefix of a character known only by a noun: "the-convict".
+NOMINAL_PREFIX = "the-"
 # First-person pronouns per 1,000 narration words above which the chapter
 # is taken to be told by an "I".
 _FIRST_PERSON_RATE = 8.0
+# A speech verb further than this (characters) from its quote is not its tag.
+_TAG_DISTANCE = 80
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
 def parse_paragraphs(chapter: ChapterText, nlp) -> list:
@@ -33,132 +42,104 @@ def parse_paragraphs(chapter: ChapterText, nlp) -> list:
     return list(nlp.pipe(texts, batch_size=64))
 
 
+@dataclass(frozen=True)
+class _Quotes:
+    """The chapter's quote spans, with a fast "is this offset quoted?"."""
+
+    spans: tuple[QuoteSpan, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, spans: list[QuoteSpan]) -> "_Quotes":
+        return cls(tuple(spans), tuple(s.start for s in spans))
+
+    def at(self, pos: int) -> int | None:
+        i = bisect_right(self.starts, pos) - 1
+        return i if i >= 0 and self.spans[i].start <= pos < self.spans[i].end else None
+
+    def inside(self, pos: int) -> bool:
+        return self.at(pos) is not None
+
+
 def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysis:
-    spans = find_quote_spans(chapter.paragraphs)
-    quote_starts = [s.start for s in spans]
+    lexicon = load_lexicon(config.root if config.path else None)
+    quotes = _Quotes.of(find_quote_spans(chapter.paragraphs, lexicon))
 
-    def inside_quote(pos: int) -> bool:
-        i = bisect_right(quote_starts, pos) - 1
-        return i >= 0 and spans[i].start <= pos < spans[i].end
+    # -- names, merged into characters
+    first, counts = find_name_spans(chapter, docs, config.characters, lexicon,
+                                    quoted=quotes.inside,
+                                    blocked=not_character_names(chapter, docs, config))
+    index = build_name_index(counts, config.characters, lexicon)
+    names = [s for s in repeat_mentions(chapter, docs, index, first)
+             if index.lookup(s.surface)]
+    # Words NER took for names are dropped before anyone can be said to speak.
+    keep = _real_characters(index, names, chapter, docs,
+                            _speaking(names, index, docs, lexicon), lexicon)
+    names = [s for s in names if index.lookup(s.surface) in keep]
+    name_of = {(s.paragraph, i): index.lookup(s.surface)
+               for s in names for i in range(s.first, s.last + 1)}
 
-    # -- names
-    person_spans = []       # (start, end, surface)
-    for para, doc in zip(chapter.paragraphs, docs):
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                person_spans.append((para.start + ent.start_char,
-                                     para.start + ent.end_char, ent.text))
-    person_spans += _bible_alias_spans(chapter, config)
-    person_spans = _dedupe_spans(person_spans)
-    index = build_name_index([s for _, _, s in person_spans], config.characters)
-    mentions = [Mention(start, end, cid) for start, end, surface in person_spans
-                if (cid := index.lookup(surface))]
-
-    # -- narrator
-    narrator = _narrator(chapter, docs, inside_quote)
-    if narrator:
-        for para, doc in zip(chapter.paragraphs, docs):
-            for tok in doc:
-                pos = para.start + tok.idx
-                if tok.lower_ in FIRST_PERSON and not inside_quote(pos):
-                    mentions.append(Mention(pos, pos + len(tok.text), NARRATOR_ID, "narrator"))
-
-    # -- pronouns, resolved to the most recent character of that gender
-    genders = _genders(index, docs, chapter, mentions)
-    mentions.sort(key=lambda m: (m.start, m.end))
-    pronoun_mentions = _resolve_pronouns(chapter, docs, mentions, genders, inside_quote)
-    all_mentions = sorted(mentions + pronoun_mentions, key=lambda m: (m.start, m.end))
+    narrator = _told_in_first_person(chapter, docs, quotes)
+    genders = _genders(index, chapter, docs, names, quotes)
+    nominals = _nominal_mentions(chapter, docs, quotes, name_of, lexicon)
+    for (p, i, start, end, cid) in nominals:
+        name_of[(p, i)] = cid
+        genders.setdefault(cid, lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
+                           or "unknown")
+    memory = _memory([s for s in names if not quotes.inside(s.start)], index, genders,
+                     nominals, docs)
+    pronouns = _resolve_pronouns(chapter, docs, quotes, memory)
 
     # -- quotes and speakers
-    contexts = _quote_contexts(chapter, docs, spans, index, narrator, inside_quote,
-                               mentions)
-    recent = _recent_finder(chapter, all_mentions, genders)
-    decisions = attribute(contexts, recent, NARRATOR_ID if narrator else None)
-    quotes = tuple(
+    turns = _turns(chapter, docs, quotes, name_of, pronouns, narrator, lexicon)
+    decided = attribute(turns, memory, NARRATOR_ID if narrator else None)
+    speaker_of_quote: dict[int, tuple[str | None, str | None]] = {}
+    for turn in turns:
+        for qi in turn.quotes:
+            speaker_of_quote[qi] = decided[turn.index]
+
+    narrator_id = _narrator_identity(turns, decided, names, quotes, index) \
+        if narrator else None
+    rename = {NARRATOR_ID: narrator_id} if narrator_id else {}
+
+    mentions = [Mention(s.start, s.end, index.lookup(s.surface)) for s in names]
+    mentions += [Mention(start, end, cid) for (_, _, start, end, cid) in nominals]
+    if narrator:
+        mentions += _narrator_mentions(chapter, docs, quotes, narrator_id or NARRATOR_ID)
+    mentions += [Mention(pos, end, cid, "pronoun") for pos, (end, cid) in pronouns.items()]
+    speakers = Counter(rename.get(s, s) for s, _ in decided if s)
+    keep |= {cid for (*_, cid) in nominals if speakers.get(cid)}
+    mentions = sorted((m for m in mentions if m.character in keep
+                       or m.character in (NARRATOR_ID, narrator_id)),
+                      key=lambda m: (m.start, m.end))
+
+    quote_list = tuple(
         Quote(id=f"q{i + 1}", start=s.start, end=s.end,
               text=_source_slice(chapter, s.start, s.end), paragraph=s.paragraph,
-              speaker=speaker, sieve=sieve)
-        for i, (s, (speaker, sieve)) in enumerate(zip(spans, decisions)))
-
-    characters = _characters(index, all_mentions, genders, narrator, quotes)
+              speaker=_kept(rename.get(speaker_of_quote[i][0], speaker_of_quote[i][0]),
+                            keep, narrator_id),
+              sieve=speaker_of_quote[i][1]
+              if _kept(speaker_of_quote[i][0], keep, narrator_id) else None)
+        for i, s in enumerate(quotes.spans))
+    characters = _characters(index, mentions, genders, narrator, narrator_id,
+                             quote_list, keep, lexicon)
     locations, location_mentions = find_locations(chapter, docs, config)
-    return Analysis(characters=characters, mentions=tuple(all_mentions),
+    return Analysis(characters=characters, mentions=tuple(mentions),
                     locations=locations, location_mentions=location_mentions,
-                    quotes=quotes)
+                    quotes=quote_list)
 
 
-# ------------------------------------------------------------------ helpers
+def _kept(cid: str | None, keep: set, narrator_id: str | None) -> str | None:
+    if cid is None:
+        return None
+    if cid == NARRATOR_ID:
+        return narrator_id or NARRATOR_ID
+    return cid if cid in keep else None
+
+
 def _source_slice(chapter: ChapterText, start: int, end: int) -> str:
-    for para in chapter.paragraphs:
-        if para.start <= start and end <= para.end:
-            return para.text[start - para.start:end - para.start]
-    raise ValueError("quote crosses paragraphs")  # pragma: no cover
-
-
-def _bible_alias_spans(chapter: ChapterText, config: Config):
-    """Bible names and aliases found verbatim: NER misses unusual names."""
-    import re
-    found = []
-    for entry in config.characters:
-        for alias in sorted({entry.name, *entry.aliases}, key=len, reverse=True):
-            pattern = re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)")
-            for para in chapter.paragraphs:
-                for m in pattern.finditer(para.text):
-                    found.append((para.start + m.start(), para.start + m.end(), alias))
-    return found
-
-
-def _dedupe_spans(spans):
-    """Keep the longest of overlapping name spans."""
-    spans = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0])))
-    kept = []
-    for span in spans:
-        if kept and span[0] < kept[-1][1]:
-            continue
-        cleaned = clean_name(span[2])
-        if cleaned:
-            kept.append((span[0], span[0] + len(span[2].rstrip()), span[2]))
-    return kept
-
-
-def _narrator(chapter, docs, inside_quote) -> bool:
-    first = words = 0
-    for para, doc in zip(chapter.paragraphs, docs):
-        for tok in doc:
-            if tok.is_alpha and not inside_quote(para.start + tok.idx):
-                words += 1
-                if tok.lower_ in FIRST_PERSON:
-                    first += 1
-    return words > 0 and first * 1000 / words >= _FIRST_PERSON_RATE
-
-
-def _genders(index, docs, chapter, mentions) -> dict[str, str]:
-    """Gender per character: bible pronouns, honorifics, then nearby pronouns."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for cid, cluster in index.clusters.items():
-        votes[cid].update(cluster.gender_votes)
-        if cluster.bible and cluster.bible.pronouns:
-            votes[cid][cluster.bible.gender] += 100
-    by_para = defaultdict(list)
-    for m in mentions:
-        if m.kind == "name":
-            by_para[_para_of(chapter, m.start)].append(m)
-    for para, doc in zip(chapter.paragraphs, docs):
-        names = by_para.get(para.index)
-        if not names or len({m.character for m in names}) != 1:
-            continue
-        cid = names[0].character
-        for tok in doc:
-            if tok.lower_ in FEMALE:
-                votes[cid]["female"] += 1
-            elif tok.lower_ in MALE:
-                votes[cid]["male"] += 1
-    result = {}
-    for cid in index.clusters:
-        vote = votes[cid]
-        vote.pop("unknown", None)
-        result[cid] = vote.most_common(1)[0][0] if vote else "unknown"
-    return result
+    para = chapter.paragraphs[_para_of(chapter, start)]
+    return para.text[start - para.start:end - para.start]
 
 
 def _para_of(chapter: ChapterText, pos: int) -> int:
@@ -166,137 +147,384 @@ def _para_of(chapter: ChapterText, pos: int) -> int:
     return max(0, bisect_right(starts, pos) - 1)
 
 
-def _resolve_pronouns(chapter, docs, mentions, genders, inside_quote) -> list[Mention]:
-    """He/she outside quotes -> the most recent named character of that gender."""
-    name_positions = [(m.start, m.character) for m in mentions if m.kind == "name"]
-    starts = [p for p, _ in name_positions]
-    out = []
+# ------------------------------------------------------------- narrator
+def _told_in_first_person(chapter, docs, quotes: _Quotes) -> bool:
+    first = words = 0
+    for para, doc in zip(chapter.paragraphs, docs):
+        for tok in doc:
+            if tok.is_alpha and not quotes.inside(para.start + tok.idx):
+                words += 1
+                first += tok.lower_ in FIRST_PERSON
+    return words > 0 and first * 1000 / words >= _FIRST_PERSON_RATE
+
+
+def _narrator_mentions(chapter, docs, quotes: _Quotes, cid: str) -> list[Mention]:
+    found = []
+    for para, doc in zip(chapter.paragraphs, docs):
+        for tok in doc:
+            pos = para.start + tok.idx
+            if tok.lower_ in FIRST_PERSON and not quotes.inside(pos):
+                found.append(Mention(pos, pos + len(tok.text), cid, "narrator"))
+    return found
+
+
+def _narrator_identity(turns, decided, names: list[NameSpan], quotes: _Quotes,
+                       index: NameIndex) -> str | None:
+    """The character others address by name but the narration never names.
+
+    A first-person narrator does not call themselves by name; others do
+    ("Come in, Dr. Venkataraman.").  The most-addressed such character,
+    named in the narration no more often than addressed, is the "I".
+    """
+    addressed = Counter()
+    for turn, (speaker, _) in zip(turns, decided):
+        if speaker and speaker != NARRATOR_ID:
+            addressed.update(c for c in set(turn.vocatives) if c != speaker)
+    in_narration = Counter(index.lookup(s.surface) for s in names
+                           if not quotes.inside(s.start))
+
+    def could_be_narrator(cid: str, n: int) -> bool:
+        if in_narration[cid] > n:
+            return False
+        # Once is enough for a bible character or a "Dr. Venkataraman".
+        cluster = index.clusters[cid]
+        formal = cluster.bible is not None or cluster.honorific_gender is not None \
+            or any(a.split()[0].rstrip(".").lower() in ("dr", "doctor", "professor",
+                                                        "captain", "commander")
+                   for a in cluster.aliases)
+        return n >= 2 or (formal and in_narration[cid] == 0)
+
+    fits = [(n, c) for c, n in addressed.items() if could_be_narrator(c, n)]
+    return max(fits)[1] if fits else None
+
+
+# --------------------------------------------------------------- gender
+def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
+             quotes: _Quotes) -> dict[str, str]:
+    """Gender per character: bible pronouns, honorifics, then pronouns.
+
+    A pronoun counts for a character when that character is the only one
+    named in the sentence of narration it stands in or follows.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for cid, cluster in index.clusters.items():
+        votes[cid].update(cluster.gender_votes)
+        if cluster.bible and cluster.bible.pronouns:
+            votes[cid][cluster.bible.gender] += 1000
+    by_para = defaultdict(list)
+    for s in names:
+        if not quotes.inside(s.start):
+            by_para[s.paragraph].append(s)
+    for para, doc in zip(chapter.paragraphs, docs):
+        spans = by_para.get(para.index)
+        if not spans:
+            continue
+        sents = list(doc.sents)
+        for k, sent in enumerate(sents):
+            named = {index.lookup(s.surface) for s in spans
+                     if sent.start <= s.first < sent.end}
+            if len(named) != 1:
+                continue
+            cid = named.pop()
+            following = sents[k + 1] if k + 1 < len(sents) else None
+            for tok in list(sent) + (list(following) if following else []):
+                if quotes.inside(para.start + tok.idx):
+                    continue
+                if tok.lower_ in FEMALE:
+                    votes[cid]["female"] += 1
+                elif tok.lower_ in MALE:
+                    votes[cid]["male"] += 1
+    result = {}
+    for cid in index.clusters:
+        vote = votes[cid]
+        vote.pop("unknown", None)
+        top = vote.most_common(2)
+        if top and (len(top) == 1 or top[0][1] > top[1][1]):
+            result[cid] = top[0][0]
+        else:
+            result[cid] = "unknown"
+    return result
+
+
+# ------------------------------------------------------------- pronouns
+def _memory(names: list[NameSpan], index: NameIndex, genders, nominals, docs) -> Memory:
+    found = [(s.start, index.lookup(s.surface),
+              docs[s.paragraph][s.last].dep_ in _SUBJECT_DEPS) for s in names]
+    found += [(start, cid, True) for (_, _, start, _, cid) in nominals]
+    found.sort()
+    return Memory([p for p, _, _ in found], [c for _, c, _ in found], genders,
+                  [subj for _, _, subj in found])
+
+
+def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
+                      lexicon: ReadingLexicon) -> list[tuple]:
+    """People without a name who act or speak: "the convict said", "cried his wife".
+
+    Only subjects count (and the noun right after a speech verb, which the
+    parser often gets wrong), so "looked at the man" makes no mention.
+    Returns (paragraph, token, start, end, character id).
+    """
+    if not docs or not lexicon.person_nouns:
+        return []
+    from spacy.matcher import Matcher   # spaCy is slow to import; only when reading
+    matcher = Matcher(docs[0].vocab)
+    matcher.add("PERSON_NOUN", [[{"POS": "NOUN",
+                                  "LOWER": {"IN": sorted(lexicon.person_nouns)}}]])
+    found = []
+    for para, doc in zip(chapter.paragraphs, docs):
+        for _, i, _ in matcher(doc):
+            tok = doc[i]
+            if (para.index, i) in name_of or quotes.inside(para.start + tok.idx):
+                continue
+            if tok.dep_ not in _SUBJECT_DEPS and not (
+                    i > 0 and doc[i - 1].dep_ in ("det", "poss", "amod")
+                    and _is_speech_verb(tok.head, lexicon)):
+                continue
+            if not any(c.dep_ in ("det", "poss") for c in tok.children):
+                continue            # "Man is mortal", a compound, a name
+            start = para.start + tok.left_edge.idx
+            found.append((para.index, i, start, para.start + tok.idx + len(tok.text),
+                          NOMINAL_PREFIX + tok.lower_))
+    return found
+
+
+def _resolve_pronouns(chapter, docs, quotes: _Quotes, memory: Memory) -> dict:
+    """He/she outside quotes -> (end, character) of the most recent fitting name."""
+    found = {}
     for para, doc in zip(chapter.paragraphs, docs):
         for tok in doc:
             low = tok.lower_
-            if low not in FEMALE and low not in MALE:
+            gender = "female" if low in FEMALE else "male" if low in MALE else None
+            if gender is None:
                 continue
             pos = para.start + tok.idx
-            if inside_quote(pos):
+            if quotes.inside(pos):
                 continue
-            want = "female" if low in FEMALE else "male"
-            i = bisect_right(starts, pos) - 1
-            while i >= 0 and pos - name_positions[i][0] < 4000:
-                cid = name_positions[i][1]
-                if genders.get(cid) == want:
-                    out.append(Mention(pos, pos + len(tok.text), cid, "pronoun"))
-                    break
-                i -= 1
-    return out
+            recent = memory.recent(pos, gender)
+            if recent and memory.genders.get(recent[0]) == gender:
+                found[pos] = (pos + len(tok.text), recent[0])
+    return found
 
 
-def _recent_finder(chapter, mentions, genders):
-    positions = [(m.start, m.character) for m in mentions]
-    starts = [p for p, _ in positions]
-
-    def recent(paragraph: int, pronoun: str) -> str | None:
-        want = "female" if pronoun in FEMALE else "male" if pronoun in MALE else None
-        if want is None:
-            return None
-        para = chapter.paragraphs[paragraph]
-        i = bisect_right(starts, para.end) - 1
-        while i >= 0 and para.start - positions[i][0] < 4000:
-            cid = positions[i][1]
-            if genders.get(cid) == want:
-                return cid
-            i -= 1
-        return None
-    return recent
-
-
-def _quote_contexts(chapter, docs, spans, index, narrator, inside_quote, mentions):
-    by_para = defaultdict(list)
-    for m in mentions:
-        if m.kind == "name":
-            by_para[_para_of(chapter, m.start)].append(m)
-    contexts: list[QuoteContext] = []
-    speech = -1
+# ---------------------------------------------------------------- turns
+def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
+           narrator: bool, lexicon: ReadingLexicon) -> list[Turn]:
+    groups: list[list[int]] = []
+    for i, span in enumerate(quotes.spans):
+        prev = quotes.spans[i - 1] if i else None
+        if prev is not None and (span.paragraph == prev.paragraph or span.continues):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    turns: list[Turn] = []
     last_para = None
-    for i, span in enumerate(spans):
-        if not span.continues and span.paragraph != last_para:
-            speech += 1
+    for n, group in enumerate(groups):
+        spans = [quotes.spans[i] for i in group]
+        paras = sorted({s.paragraph for s in spans})
+        tag = _tag(chapter, docs, quotes, paras, spans, name_of, lexicon)
+        actors = _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator)
+        vocatives = _vocatives(chapter, spans, name_of, docs)
+        gap = paras[0] - last_para - 1 if last_para is not None else 99
+        turns.append(Turn(index=n, quotes=tuple(group), first_paragraph=paras[0],
+                          last_paragraph=paras[-1], start=spans[0].start,
+                          tag_name=tag[0], tag_pronoun=tag[1], tag_at=tag[2],
+                          tag_by_noun=bool(tag[0] and tag[0].startswith(NOMINAL_PREFIX)),
+                          actors=actors, vocatives=vocatives, gap_before=max(gap, 0)))
+        last_para = paras[-1]
+    return turns
+
+
+def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon):
+    """(character id, pronoun, offset) of the speech verb nearest the quotes."""
+    edges = [s.end for s in spans] + [s.start for s in spans]
+    best = None
+    for p in paras:
+        para, doc = chapter.paragraphs[p], docs[p]
+        for tok in doc:
+            if not _is_speech_verb(tok, lexicon):
+                continue
+            pos = para.start + tok.idx
+            if quotes.inside(pos):
+                continue
+            distance = min(abs(pos - e) for e in edges)
+            if distance > _TAG_DISTANCE:
+                continue
+            subject = _speech_subject(tok, lexicon)
+            if subject is None:
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, p, subject)
+    if best is None:
+        return None, None, 0
+    _, p, subject = best
+    para = chapter.paragraphs[p]
+    for t in [subject, *subject.children]:
+        cid = name_of.get((p, t.i))
+        if cid:
+            return cid, None, 0
+    low = subject.lower_
+    if low in SUBJECT_PRONOUNS or low == "i":
+        return None, low, para.start + subject.idx
+    return None, None, 0
+
+
+def _is_speech_verb(tok, lexicon: ReadingLexicon) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in lexicon.speech_lemmas
+                                            or tok.lower_ in lexicon.speech_forms)
+
+
+def _speech_subject(verb, lexicon: ReadingLexicon):
+    """The speaker of "she said" and of "said Elizabeth" (often misparsed)."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            return child
+    doc = verb.doc
+    for tok in doc[verb.i + 1:min(verb.i + 4, len(doc))]:
+        if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and (
+                tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns)):
+            return tok
+        if tok.is_punct:
+            break
+    return None
+
+
+def _actors(chapter, docs, quotes: _Quotes, paras, name_of, pronouns, narrator):
+    """Characters who are subjects of verbs in the turn's narration, in order."""
+    found: list[str] = []
+    for p in paras[:1]:
+        para, doc = chapter.paragraphs[p], docs[p]
+        for tok in doc:
+            if tok.dep_ not in _SUBJECT_DEPS or quotes.inside(para.start + tok.idx):
+                continue
+            cid = name_of.get((p, tok.i))
+            if cid is None and tok.lower_ in SUBJECT_PRONOUNS:
+                cid = pronouns.get(para.start + tok.idx, (0, None))[1]
+            if cid is None and tok.lower_ == "i" and narrator:
+                cid = NARRATOR_ID
+            if cid and cid not in found:
+                found.append(cid)
+    return tuple(found)
+
+
+def _vocatives(chapter, spans, name_of, docs) -> tuple[str, ...]:
+    """Names set off by commas, or opening or closing a quote ("Tomas.")."""
+    found: list[str] = []
+    for span in spans:
         para = chapter.paragraphs[span.paragraph]
         doc = docs[span.paragraph]
-        subject, pronoun = _speech_verb_subject(doc, para, index, inside_quote)
-        actors = tuple(m.character for m in by_para.get(span.paragraph, [])
-                       if not inside_quote(m.start))
-        if narrator and not actors and _narrator_acts(doc, para, inside_quote):
-            actors = (NARRATOR_ID,)
-        vocatives = tuple(m.character for m in by_para.get(span.paragraph, [])
-                          if span.start <= m.start < span.end
-                          and _is_vocative(chapter, m))
-        gap = span.paragraph - last_para - 1 if last_para is not None else 99
-        contexts.append(QuoteContext(i, span.paragraph, speech, subject, pronoun,
-                                     actors, vocatives, max(gap, 0)))
-        last_para = span.paragraph
-    return contexts
-
-
-def _speech_verb_subject(doc, para, index, inside_quote):
-    """The name or pronoun that is subject of a speech verb outside quotes."""
-    for tok in doc:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_VERBS:
-            continue
-        if inside_quote(para.start + tok.idx):
-            continue
-        for child in tok.children:
-            if child.dep_ not in ("nsubj", "nsubjpass"):
+        for tok in doc:
+            pos = para.start + tok.idx
+            if not (span.start < pos < span.end):
                 continue
-            if child.lower_ in FEMALE | MALE | FIRST_PERSON:
-                return None, child.lower_
-            span = doc[child.left_edge.i:child.i + 1]
-            surface = clean_name(span.text)
-            cid = index.lookup(surface) or index.lookup(child.text)
-            if cid:
-                return cid, None
-    return None, None
+            cid = name_of.get((span.paragraph, tok.i))
+            if not cid or name_of.get((span.paragraph, tok.i + 1)) == cid:
+                continue        # look at the last token of the name only
+            first = tok.i
+            while name_of.get((span.paragraph, first - 1)) == cid:
+                first -= 1
+            before = doc[first - 1].text if first > 0 else ""
+            after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+            if (before in (",", "\u201c", '"', "\u2018", "'", "--", "\u2014") or first == 0
+                    or doc[first - 1].lower_ in ("oh", "o", "dear", "my")) \
+                    and after in (",", ".", "!", "?", "\u201d", '"', "\u2019", "'", ";"):
+                if cid not in found:
+                    found.append(cid)
+    return tuple(found)
 
 
-def _narrator_acts(doc, para, inside_quote) -> bool:
-    return any(tok.lower_ == "i" and tok.dep_.startswith("nsubj")
-               and not inside_quote(para.start + tok.idx) for tok in doc)
+# ------------------------------------------------------------ characters
+def _speaking(names: list[NameSpan], index: NameIndex, docs,
+              lexicon: ReadingLexicon) -> set[str]:
+    """Characters named as the subject of a speech verb ("said Kessa")."""
+    found = set()
+    for s in names:
+        tok = docs[s.paragraph][s.last]
+        verb = tok.head
+        if verb.pos_ in ("VERB", "AUX") and _is_speech_verb(verb, lexicon) \
+                and (tok.dep_ in _SUBJECT_DEPS or 0 < tok.i - verb.i <= 2):
+            found.add(index.lookup(s.surface))
+    return found
 
 
-def _is_vocative(chapter, mention) -> bool:
-    """A name set off by commas or ending the sentence inside a quote."""
-    para = chapter.paragraphs[_para_of(chapter, mention.start)]
-    before = para.text[:mention.start - para.start].rstrip()
-    after = para.text[mention.end - para.start:].lstrip()
-    return (before.endswith((",", "\u201c", '"')) and after[:1] in {",", ".", "!", "?", "\u201d", '"'}) \
-        or (before.endswith(",") and after[:1] in {".", "!", "?"})
+def _real_characters(index: NameIndex, names: list[NameSpan], chapter, docs,
+                     speakers: set, lexicon: ReadingLexicon) -> set[str]:
+    """Drop words NER took for names: "showed me Andromeda", "Marker forty."
+
+    Bible characters and anyone who speaks stay.  A name used only as a
+    modifier of a noun ("six Formica tables") is not a character; nor is a
+    one-word name that only ever starts a sentence while the same word
+    appears in lower case elsewhere in the chapter ("Marker forty." and
+    "the marker posts"); nor a one-word name seen once, without honorific,
+    that is not the subject of a verb inside a sentence; nor a one-word name
+    that mostly follows a place preposition ("at Woking").
+    """
+    uses: dict[str, list] = defaultdict(list)
+    for s in names:
+        uses[index.lookup(s.surface)].append(s)
+    keep = set()
+    for cid, cluster in index.clusters.items():
+        spans = uses.get(cid, [])
+        if cluster.bible is not None or cid in speakers:
+            keep.add(cid)
+            continue
+        if not spans:
+            continue
+        heads = [docs[s.paragraph][s.last] for s in spans]
+        firsts = [docs[s.paragraph][s.first] for s in spans]
+        if all(h.dep_ == "compound" and h.head.pos_ == "NOUN" for h in heads):
+            continue
+        one_word = all(len(split_honorific(a, lexicon)[1].split()) == 1 and
+                       split_honorific(a, lexicon)[0] is None for a in cluster.aliases)
+        if one_word and all(t.is_sent_start for t in firsts) \
+                and _used_in_lower_case(chapter, spans[0].surface):
+            continue
+        if one_word and _mostly_after(firsts, lexicon.place_prepositions):
+            continue            # "at Woking", "near Ottershaw": a place
+        if len(spans) == 1 and one_word and (heads[0].dep_ not in _SUBJECT_DEPS
+                                             or firsts[0].is_sent_start):
+            continue
+        keep.add(cid)
+    return keep
 
 
-def _characters(index, mentions, genders, narrator, quotes) -> tuple[Character, ...]:
+def _mostly_after(tokens, prepositions: frozenset[str]) -> bool:
+    after = sum(1 for t in tokens if t.i > 0 and t.doc[t.i - 1].lower_ in prepositions)
+    return after * 2 >= len(tokens) and after > 0
+
+
+def _used_in_lower_case(chapter: ChapterText, word: str) -> bool:
+    pattern = re.compile(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)")
+    return any(pattern.search(p.text) for p in chapter.paragraphs)
+
+
+def _characters(index: NameIndex, mentions, genders, narrator: bool,
+                narrator_id: str | None, quotes, keep: set,
+                lexicon: ReadingLexicon) -> tuple[Character, ...]:
     counts = Counter(m.character for m in mentions)
     spoke = Counter(q.speaker for q in quotes if q.speaker)
     result = []
     for cid, cluster in index.clusters.items():
         n = counts.get(cid, 0)
-        if n == 0 and cluster.bible is None:
-            continue
-        if n == 0:
-            continue        # a bible character absent from this chapter
-        name = cluster.bible.name if cluster.bible else _best_name(cluster)
+        if cid not in keep or n == 0:
+            continue        # a bible character absent from this chapter, or noise
+        name = best_name(cluster, lexicon)
         aliases = sorted({a for a in cluster.aliases if a != name}
                          | (set(cluster.bible.aliases) if cluster.bible else set()))
+        if cid == narrator_id:
+            aliases = sorted(set(aliases) | {"I"})
         result.append(Character(
             id=cid, name=name, aliases=tuple(aliases),
             gender=genders.get(cid, "unknown"), mentions=n,
-            description=cluster.bible.description if cluster.bible else None))
-    if narrator:
+            description=cluster.bible.description if cluster.bible else None,
+            narrator=cid == narrator_id))
+    for cid in sorted(c for c in keep if c.startswith(NOMINAL_PREFIX)
+                      and c not in index.clusters):
+        result.append(Character(id=cid, name="the " + cid[len(NOMINAL_PREFIX):],
+                                aliases=(), gender=genders.get(cid, "unknown"),
+                                mentions=counts.get(cid, 0)))
+    if narrator and not narrator_id:
         result.append(Character(id=NARRATOR_ID, name="Narrator", aliases=("I",),
                                 gender="unknown", mentions=counts.get(NARRATOR_ID, 0),
                                 narrator=True))
     result.sort(key=lambda c: (-c.mentions - spoke.get(c.id, 0), c.id))
     return tuple(result)
-
-
-def _best_name(cluster) -> str:
-    """The fullest name without honorific, e.g. "Ilse Marr"."""
-    cores = [split_honorific(a)[1] for a in cluster.aliases] or [cluster.name]
-    return max(cores, key=lambda n: (len(n.split()), cluster.aliases.get(n, 0), n))

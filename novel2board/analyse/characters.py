@@ -1,8 +1,23 @@
-"""Characters: spaCy's PERSON entities and the bible, merged into people.
+"""Characters: names found in a chapter, merged into people.
 
-"Dr. Ilse Marr", "Ilse" and "Dr. Marr" become one character: honorifics are
-set aside, then a lone first or last name joins the one full name that has
-it.  The character bible in novel2board.yaml names aliases and always wins.
+Names come from three places: spaCy's PERSON entities; a Matcher rule for
+an honorific before a proper noun ("Mrs. Long", "Commander Brekke"), which
+NER often tags as a place or an organisation or misses; and the character
+bible.  Then every further occurrence of a known name is found with a
+PhraseMatcher, because NER tags the same name inconsistently.
+
+Merging ("Dr. Ilse Marr", "Ilse", "Dr. Marr" -> one character): honorifics
+are set aside; a full name makes a character; "Mr. Bennet" joins the one
+full name with that surname whose gender fits, and stays apart from
+"Mrs. Bennet"; a lone first or last name, or a common nickname of a first
+name ("Lizzy" for Elizabeth), joins the character that has it.  The
+character bible in novel2board.yaml names aliases and always wins.
+
+Never characters: words in reading.yaml's not_people (days, months, God),
+names whose last word is a place noun ("Netherfield Park"), names NER tags
+more often as a place than as a person, a name used as a modifier ("six
+Formica tables"), and a single-word name seen once that is neither the
+subject of a verb nor given an honorific.
 """
 
 from __future__ import annotations
@@ -12,35 +27,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..config import CharacterBible
+from ..model import ChapterText
 from ..read.slugs import id_slug
+from .nlp import ReadingLexicon
 
-HONORIFICS = {
-    "mr": "male", "mister": "male", "sir": "male", "lord": "male", "master": "male",
-    "mrs": "female", "miss": "female", "ms": "female", "madam": "female",
-    "madame": "female", "lady": "female", "dame": "female", "aunt": "female",
-    "uncle": "male", "mme": "female", "mlle": "female", "father": "male",
-    "mother": "female", "sister": "female", "brother": "male", "king": "male",
-    "queen": "female", "prince": "male", "princess": "female",
-    "dr": None, "doctor": None, "professor": None, "prof": None,
-    "captain": None, "capt": None, "commander": None, "colonel": None,
-    "col": None, "general": None, "gen": None, "lieutenant": None, "lt": None,
-    "major": None, "sergeant": None, "sgt": None, "admiral": None,
-    "officer": None, "detective": None, "inspector": None, "judge": None,
-    "rev": None, "reverend": None, "st": None, "saint": None,
-}
-# Words that NER tags as people in fiction but are not characters.
-_NOT_PEOPLE = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "god", "lord", "heaven", "christ", "jesus", "chapter", "mr", "mrs", "miss",
-}
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
 
 
-def split_honorific(name: str) -> tuple[str | None, str]:
+def split_honorific(name: str, lexicon: ReadingLexicon) -> tuple[str | None, str]:
     """("Dr", "Ilse Marr") from "Dr. Ilse Marr"."""
     words = name.replace(".", ". ").split()
     honorific = None
-    while words and words[0].rstrip(".").lower() in HONORIFICS and len(words) > 1:
+    while len(words) > 1 and words[0].rstrip(".").lower() in lexicon.honorifics:
         honorific = honorific or words[0].rstrip(".")
         words = words[1:]
     return honorific, " ".join(w for w in words if w != ".").strip()
@@ -49,28 +49,213 @@ def split_honorific(name: str) -> tuple[str | None, str]:
 def clean_name(text: str) -> str:
     text = re.sub(r"[*_]+", "", text)
     text = " ".join(text.split())
+    text = _LEADING_ARTICLE.sub("", text)
     return _POSSESSIVE.sub("", text).strip(" ,.;:!?")
 
 
-def plausible_name(text: str) -> bool:
-    core = split_honorific(text)[1]
+def plausible_name(text: str, lexicon: ReadingLexicon) -> bool:
+    honorific, core = split_honorific(text, lexicon)
     words = core.split()
     if not words or len(words) > 4:
         return False
-    if core.lower() in _NOT_PEOPLE:
+    if core.lower() in lexicon.not_people:
         return False
-    return all(w[:1].isupper() for w in words if w.isalpha())
+    if words[-1].lower() in lexicon.not_character_heads and not honorific:
+        return False        # "Netherfield Park", but "Mrs. Hall" is a person
+    if not any(c.isalpha() for c in core):
+        return False
+    return all(w[:1].isupper() for w in words if w[:1].isalpha())
 
 
+# ------------------------------------------------------------ name spans
+@dataclass(frozen=True)
+class NameSpan:
+    start: int           # chapter/source offsets
+    end: int
+    surface: str
+    paragraph: int
+    first: int           # index of the span's first token in its paragraph doc
+    last: int            # and of its last token
+
+
+def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBible, ...],
+                    lexicon: ReadingLexicon, quoted=lambda pos: False,
+                    blocked: frozenset[str] = frozenset()
+                    ) -> tuple[list[NameSpan], Counter]:
+    """Person names first seen by NER, honorific rule or bible; and their counts.
+
+    `blocked` names (places, ships, days: lower case) never come from NER or
+    from the acting-subject rule; a speech tag or an honorific overrides it.
+    """
+    if not docs:
+        return [], Counter()
+    matcher = _honorific_matcher(docs[0].vocab, lexicon)
+    found: list[NameSpan] = []
+    label_votes: dict[str, Counter] = defaultdict(Counter)
+    acting: dict[str, list[NameSpan]] = defaultdict(list)
+    for para, doc in zip(chapter.paragraphs, docs):
+        for ent in doc.ents:
+            label_votes[clean_name(ent.text)][ent.label_] += 1
+            if ent.label_ == "PERSON":
+                found.append(_span(para, ent))
+        for _, start, end in matcher(doc):
+            found.append(_span(para, doc[start:end]))
+        for tok in _speaking_names(doc, lexicon):
+            if quoted(para.start + tok.idx):
+                continue
+            found.append(_span(para, doc[tok.i:tok.i + 1]))
+            label_votes[tok.text]["PERSON"] += 2
+        for tok in _acting_names(doc, lexicon):
+            if not quoted(para.start + tok.idx) and tok.lower_ not in blocked:
+                acting[tok.text].append(_span(para, doc[tok.i:tok.i + 1]))
+    # A proper noun NER did not tag that is the subject of verbs twice or more.
+    for surface, spans in acting.items():
+        if len(spans) >= 2:
+            found.extend(spans)
+            label_votes[surface]["PERSON"] += len(spans)
+    found += _misfiled_full_names(chapter, docs, label_votes)
+    keep = []
+    for span in found:
+        if _blocked(span.surface, blocked, label_votes) \
+                and not split_honorific(span.surface, lexicon)[0]:
+            continue            # "Mrs. Long" is a person whatever NER says
+        votes = label_votes.get(clean_name(span.surface), Counter())
+        honorific, _ = split_honorific(span.surface, lexicon)
+        if not honorific and sum(votes[label] for label in _PLACE_LABELS) > votes["PERSON"]:
+            continue            # tagged a place more often than a person
+        if plausible_name(span.surface, lexicon):
+            keep.append(span)
+    keep = _longest(keep)
+    counts = Counter(clean_name(s.surface) for s in keep)
+    for entry in bible:
+        for alias in (entry.name, *entry.aliases):
+            counts.setdefault(alias, 0)
+    return keep, counts
+
+
+def _speaking_names(doc, lexicon: ReadingLexicon):
+    """A capitalised proper noun that says something is a person: "said Curtis",
+    "Florence asked" (NER takes Florence for the city)."""
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in lexicon.speech_lemmas:
+            continue
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN" \
+                    and child.text[:1].isupper() and not child.ent_type_ == "PERSON" \
+                    and child.lower_ not in lexicon.not_people \
+                    and child.lower_ not in lexicon.honorifics:
+                yield child
+
+
+def _blocked(surface: str, blocked: frozenset[str], label_votes) -> bool:
+    """A place, ship or day by the places stage, and never tagged a person.
+
+    spaCy's small model often tags people as organisations ("Tuppence"), so
+    a name it tags PERSON even once, or that speaks or acts, stays a person.
+    """
+    name = clean_name(surface)
+    return name.lower() in blocked and not label_votes.get(name, Counter())["PERSON"]
+
+
+def _misfiled_full_names(chapter, docs, label_votes) -> list[NameSpan]:
+    """"Maren Holt" tagged ORG while "Maren" alone is tagged PERSON."""
+    people = {name for name, votes in label_votes.items()
+              if votes["PERSON"] and len(name.split()) == 1}
+    found = []
+    for para, doc in zip(chapter.paragraphs, docs):
+        for ent in doc.ents:
+            words = ent.text.split()
+            if ent.label_ not in ("PERSON", "DATE", "TIME", "CARDINAL") and len(words) == 2 \
+                    and all(w[:1].isupper() for w in words) and words[0] in people \
+                    and all(t.pos_ == "PROPN" for t in ent):
+                found.append(_span(para, ent))
+                label_votes[clean_name(ent.text)]["PERSON"] += 5
+    return found
+
+
+def _acting_names(doc, lexicon: ReadingLexicon):
+    """Untagged one-word proper nouns that are the subject of a verb."""
+    for tok in doc:
+        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and not tok.ent_type_ \
+                and tok.text[:1].isupper() and tok.text[1:].islower() \
+                and tok.head.pos_ in ("VERB", "AUX") \
+                and tok.lower_ not in lexicon.not_people \
+                and tok.lower_ not in lexicon.honorifics \
+                and not any(c.dep_ == "compound" for c in tok.children):
+            yield tok
+
+
+def _span(para, span) -> NameSpan:
+    return NameSpan(para.start + span.start_char, para.start + span.end_char,
+                    span.text, para.index, span.start, span.end - 1)
+
+
+def _honorific_matcher(vocab, lexicon: ReadingLexicon):
+    from spacy.matcher import Matcher   # spaCy is slow to import; only when reading
+    matcher = Matcher(vocab)
+    titles = sorted(lexicon.honorifics)
+    titles_cap = [t.capitalize() for t in titles] + [t.upper() for t in titles if len(t) <= 3]
+    titles_cap += [t + "." for t in titles_cap]       # spaCy keeps "Mrs." whole
+    matcher.add("HONORIFIC_NAME", [[
+        {"ORTH": {"IN": titles_cap}}, {"ORTH": ".", "OP": "?"},
+        {"POS": "PROPN", "IS_TITLE": True, "OP": "+"}]], greedy="LONGEST")
+    return matcher
+
+
+def _longest(spans: list[NameSpan]) -> list[NameSpan]:
+    """Keep the longest of overlapping name spans."""
+    spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+    kept: list[NameSpan] = []
+    for span in spans:
+        if kept and span.start < kept[-1].end:
+            continue
+        cleaned = clean_name(span.surface)
+        if cleaned:
+            # Trim a possessive or trailing punctuation off the span itself.
+            offset = span.surface.find(cleaned)
+            start = span.start + max(offset, 0)
+            kept.append(NameSpan(start, start + len(cleaned), cleaned, span.paragraph,
+                                 span.first, span.last))
+    return kept
+
+
+def repeat_mentions(chapter: ChapterText, docs: list, index: "NameIndex",
+                    first: list[NameSpan]) -> list[NameSpan]:
+    """Every occurrence of a known name, NER tagged or not."""
+    if not docs or not index.by_surface:
+        return first
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+    matcher = PhraseMatcher(docs[0].vocab)
+    surfaces = {s for s in index.surfaces if s}
+    surfaces |= {s[0].upper() + s[1:] for s in surfaces}
+    matcher.add("NAME", [Doc(docs[0].vocab, words=s.split()) for s in sorted(surfaces)])
+    found = list(first)
+    for para, doc in zip(chapter.paragraphs, docs):
+        for _, start, end in matcher(doc):
+            span = doc[start:end]
+            if end - start == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN":
+                continue        # "Will you..." is not Will
+            if span[-1].i + 1 < len(doc) and span[-1].nbor(1).text[:1].isupper() \
+                    and span[-1].nbor(1).pos_ == "PROPN" and span[-1].nbor(1).ent_type_ != "PERSON":
+                continue        # "Kellynch" of "Kellynch Hall"
+            found.append(_span(para, span))
+    return _longest(found)
+
+
+# ----------------------------------------------------------------- index
 @dataclass
-class _Cluster:
+class Cluster:
     name: str                    # the fullest name seen
+    honorific_gender: str | None = None
     aliases: Counter = field(default_factory=Counter)
     gender_votes: Counter = field(default_factory=Counter)
     bible: CharacterBible | None = None
+    core_words: tuple[str, ...] = ()     # lower-case words of the full name
 
-    def tokens(self) -> set[str]:
-        return {w.lower() for w in split_honorific(self.name)[1].split()}
+    @property
+    def size(self) -> int:
+        return sum(self.aliases.values())
 
 
 @dataclass(frozen=True)
@@ -79,58 +264,105 @@ class NameIndex:
 
     by_surface: dict
     clusters: dict
+    surfaces: tuple[str, ...] = ()       # every surface, as written
 
     def lookup(self, surface: str) -> str | None:
-        return self.by_surface.get(clean_name(surface).lower())
+        return self.by_surface.get(" ".join(surface.split()).lower()) \
+            or self.by_surface.get(clean_name(surface).lower())
 
 
-def build_name_index(names: list[str], bible: tuple[CharacterBible, ...]) -> NameIndex:
-    """Cluster the surface names found in a chapter, bible entries first."""
-    clusters: dict[str, _Cluster] = {}
+def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
+                     lexicon: ReadingLexicon) -> NameIndex:
+    """Cluster a chapter's names, bible entries first, fullest names next."""
+    clusters: dict[str, Cluster] = {}
     by_surface: dict[str, str] = {}
     for entry in bible:
         cid = id_slug(entry.name)
-        clusters[cid] = _Cluster(entry.name, bible=entry)
+        _, core = split_honorific(entry.name, lexicon)
+        clusters[cid] = Cluster(entry.name, bible=entry,
+                                core_words=tuple(core.lower().split()))
         for alias in (entry.name, *entry.aliases):
             by_surface[alias.lower()] = cid
-            by_surface.setdefault(split_honorific(alias)[1].lower(), cid)
+            by_surface.setdefault(clean_name(alias).lower(), cid)    # "the Commander"
+            by_surface.setdefault(split_honorific(alias, lexicon)[1].lower(), cid)
 
-    counts = Counter(clean_name(n) for n in names)
-    # Longest names first, so "Ilse Marr" exists before "Ilse" looks for it.
-    ordered = sorted(counts, key=lambda n: (-len(split_honorific(n)[1].split()), n))
-    for surface in ordered:
-        if not plausible_name(surface):
+    def order(surface: str):
+        honorific, core = split_honorific(surface, lexicon)
+        return (-len(core.split()), honorific is None, -counts[surface], surface)
+
+    for surface in sorted(counts, key=order):
+        if not surface or not plausible_name(surface, lexicon) and surface.lower() not in by_surface:
             continue
-        key = surface.lower()
-        honorific, core = split_honorific(surface)
-        cid = by_surface.get(key) or by_surface.get(core.lower()) \
-            or _match_partial(core, honorific, clusters)
+        honorific, core = split_honorific(surface, lexicon)
+        gender = lexicon.honorifics.get(honorific.lower()) if honorific else None
+        cid = by_surface.get(surface.lower()) or _join(core, honorific, gender, clusters,
+                                                       by_surface, lexicon)
         if cid is None:
-            cid = _new_id(core or surface, clusters)
-            clusters[cid] = _Cluster(core or surface)
+            cid = _new_id(surface if honorific and len(core.split()) == 1 else core, clusters)
+            clusters[cid] = Cluster(core if len(core.split()) > 1 else surface,
+                                    honorific_gender=gender,
+                                    core_words=tuple(core.lower().split()))
         cluster = clusters[cid]
-        cluster.aliases[surface] += counts[surface]
-        if honorific and HONORIFICS.get(honorific.lower()):
-            cluster.gender_votes[HONORIFICS[honorific.lower()]] += 3
-        by_surface.setdefault(key, cid)
-        by_surface.setdefault(core.lower(), cid)
-    return NameIndex(by_surface, clusters)
+        cluster.aliases[surface] += max(counts[surface], 0)
+        if gender:
+            cluster.gender_votes[gender] += 3 * max(counts[surface], 1)
+            cluster.honorific_gender = cluster.honorific_gender or gender
+        by_surface.setdefault(surface.lower(), cid)
+        if not honorific or len(core.split()) > 1:
+            by_surface.setdefault(core.lower(), cid)
+    surfaces = tuple(sorted({a for c in clusters.values() for a in c.aliases}
+                            | {a for e in bible for a in (e.name, *e.aliases)}))
+    return NameIndex(by_surface, clusters, surfaces)
 
 
-def _match_partial(core: str, honorific: str | None,
-                   clusters: dict[str, _Cluster]) -> str | None:
-    """A lone first or last name joins the one cluster whose full name has it."""
+def _join(core: str, honorific: str | None, gender: str | None, clusters, by_surface,
+          lexicon: ReadingLexicon) -> str | None:
+    """The one existing character this name belongs to, if any."""
     words = core.lower().split()
     if not words:
         return None
-    candidates = [cid for cid, c in clusters.items()
-                  if set(words) <= c.tokens() and len(c.tokens()) > len(words)]
-    if honorific and len(words) == 1:
-        # "Dr. Marr" is a surname: prefer clusters where it is the last word.
-        last = [cid for cid in candidates
-                if split_honorific(clusters[cid].name)[1].lower().split()[-1] == words[0]]
-        candidates = last or candidates
-    return candidates[0] if len(candidates) == 1 else None
+    if len(words) > 1:
+        # "Elizabeth Bennet" after "Miss Elizabeth Bennet": same full name;
+        # "A. Brekke" is the one "Arvid Brekke".
+        same = [cid for cid, c in clusters.items() if c.core_words == tuple(words)]
+        if not same and len(words) == 2 and re.fullmatch(r"[a-z]\.?", words[0]):
+            same = [cid for cid, c in clusters.items()
+                    if len(c.core_words) == 2 and c.core_words[1] == words[1]
+                    and c.core_words[0][:1] == words[0][0]]
+        return same[0] if len(same) == 1 else None
+    word = words[0]
+    fits = [cid for cid, c in clusters.items()
+            if len(c.core_words) > 1 or c.bible is not None
+            if _gender_fits(c, gender)]
+    if honorific:
+        # "Mr. Darcy": a surname; "Sir Walter", "Aunt Shaw" may be either.
+        last = [cid for cid in fits if clusters[cid].core_words[-1:] == (word,)]
+        any_word = [cid for cid in fits if word in clusters[cid].core_words]
+        candidates = last or any_word
+        if len(candidates) == 1:
+            return candidates[0]
+        same = [cid for cid, c in clusters.items()
+                if c.core_words == (word,) and _gender_fits(c, gender)
+                and c.honorific_gender == gender]
+        return same[0] if same else None
+    candidates = [cid for cid, c in clusters.items() if word in c.core_words]
+    if not candidates:
+        # "Lizzy" for an Elizabeth, or "Elizabeth" for a Lizzy seen first.
+        full = lexicon.nicknames.get(word, ())
+        candidates = [cid for cid, c in clusters.items()
+                      if c.core_words and (c.core_words[0] in full or word in
+                                           lexicon.nicknames.get(c.core_words[0], ()))]
+    if not candidates:
+        return None
+    # "Bennet" alone: the most-mentioned character with that name.
+    return max(candidates, key=lambda cid: (clusters[cid].size, cid))
+
+
+def _gender_fits(cluster: Cluster, gender: str | None) -> bool:
+    if gender is None:
+        return True
+    known = cluster.honorific_gender or (cluster.bible.gender if cluster.bible else None)
+    return known in (None, "unknown", gender)
 
 
 def _new_id(name: str, clusters: dict) -> str:
@@ -139,3 +371,16 @@ def _new_id(name: str, clusters: dict) -> str:
     while cid in clusters:
         cid, n = f"{base}-{n}", n + 1
     return cid
+
+
+def best_name(cluster: Cluster, lexicon: ReadingLexicon) -> str:
+    """The fullest name without honorific, e.g. "Ilse Marr"; "Mrs. Bennet" keeps it."""
+    if cluster.bible:
+        return cluster.bible.name
+    cores = Counter()
+    for alias, n in cluster.aliases.items():
+        honorific, core = split_honorific(alias, lexicon)
+        cores[alias if honorific and len(core.split()) == 1 else core] += n
+    if not cores:
+        return cluster.name
+    return max(cores, key=lambda a: (len(split_honorific(a, lexicon)[1].split()), cores[a], a))

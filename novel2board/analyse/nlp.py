@@ -55,6 +55,8 @@ class ReadingLexicon:
     not_people: frozenset[str] = frozenset()
     elisions: frozenset[str] = frozenset()
     not_character_heads: frozenset[str] = frozenset()
+    person_nouns: dict = field(default_factory=dict, hash=False)  # noun -> gender
+    place_prepositions: frozenset[str] = frozenset()
 
     def is_speech_word(self, word: str) -> bool:
         return word.lower() in self.speech_forms
@@ -91,4 +93,7 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
         speech_lemmas=frozenset(lemmas | set(irregular.values())),
         speech_forms=frozenset(forms), honorifics=honorifics, nicknames=nicknames,
         not_people=words("not_people"), elisions=words("elisions"),
-        not_character_heads=words("not_character_heads"))
+        not_character_heads=words("not_character_heads"),
+        place_prepositions=words("place_prepositions"),
+        person_nouns={str(k).lower(): (str(v) if v else None)
+                      for k, v in (data.get("person_nouns") or {}).items()})

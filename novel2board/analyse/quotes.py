@@ -33,6 +33,7 @@ DOUBLE, SINGLE, DASH = "double", "single", "dash"
 
 _DOUBLE_MARKS = re.compile(r"[\"\u201c\u201d]")
 _SINGLE_MARKS = re.compile(r"['\u2018\u2019]")
+_ANY_MARK = re.compile(r"[\"'\u201c\u2018]")
 # A dash that opens a line of dialogue: an em/horizontal-bar dash or "--".
 _DASH_OPEN = re.compile(r"^(?:\u2014|\u2015|--(?!-))\s*(?=\S)")
 # Inside a dash paragraph, a later dash after a colon or sentence end opens
@@ -71,7 +72,8 @@ def find_quote_spans(paragraphs: tuple[Paragraph, ...],
             found, open_at_end = _scan_single(para, lexicon)
         else:
             found, open_at_end = _scan_double(para)
-        found = [(s, e) for s, e in found if _is_speech(para, s, e, lexicon, carrying)]
+        found = [(s, e) for k, (s, e) in enumerate(found)
+                 if _is_speech(para, s, e, lexicon, found[k - 1][1] if k else 0)]
         for i, (start, end) in enumerate(found):
             spans.append(QuoteSpan(para.start + start, para.start + end, para.index,
                                    continues=carrying and i == 0 and start == 0))
@@ -81,16 +83,27 @@ def find_quote_spans(paragraphs: tuple[Paragraph, ...],
 
 # ------------------------------------------------------------------ style
 def detect_style(paragraphs, lexicon: ReadingLexicon) -> str:
-    """DOUBLE or SINGLE: whichever kind of opening mark the chapter uses more."""
-    doubles = singles = 0
+    """DOUBLE or SINGLE: the kind of mark that opens the paragraphs' first quotes.
+
+    Only the first opening mark of each paragraph votes, so the nested
+    quotes of the other kind do not.
+    """
+    votes = {DOUBLE: 0, SINGLE: 0}
     for para in paragraphs:
-        text = para.text
-        doubles += sum(1 for m in _DOUBLE_MARKS.finditer(text)
-                       if _opens(text, m.start()))
-        singles += sum(1 for m in _SINGLE_MARKS.finditer(text)
-                       if text[m.start()] != "\u2019" and _opens(text, m.start())
-                       and not _is_elision(text, m.start(), lexicon))
-    return SINGLE if singles > doubles else DOUBLE
+        first = _first_opening(para.text, lexicon)
+        if first:
+            votes[first] += 1
+    return SINGLE if votes[SINGLE] > votes[DOUBLE] else DOUBLE
+
+
+def _first_opening(text: str, lexicon: ReadingLexicon) -> str | None:
+    for m in _ANY_MARK.finditer(text):
+        i, ch = m.start(), m.group()
+        if ch in "\"\u201c" and _opens(text, i):
+            return DOUBLE
+        if ch in "'\u2018" and _opens(text, i) and not _is_elision(text, i, lexicon):
+            return SINGLE
+    return None
 
 
 def _uses_dash_dialogue(paragraphs) -> bool:
@@ -237,10 +250,10 @@ def _is_inch_mark(text: str, i: int) -> bool:
 
 # ---------------------------------------------------------- speech or not
 def _is_speech(para: Paragraph, start: int, end: int, lexicon: ReadingLexicon,
-               carrying: bool) -> bool:
+               previous_end: int) -> bool:
     """False for a quoted word or title inside a sentence of narration."""
     text = para.text
-    before = text[:start].rstrip()
+    before = text[previous_end:start].rstrip()
     if not before or not before[-1].isalnum():
         return True                 # after punctuation, a dash or at the start
     previous_word = _WORD.findall(before[-30:])

@@ -1,91 +1,225 @@
 """Who speaks each quote: a sieve of rules, tried in order.
 
-Each quote records the sieve that decided it:
-  1. `verb`        a speech verb whose subject is a name or a pronoun in the
-                   quote's own paragraph ("said Ilse", "she asked");
-  2. `actor`       the one character named (or the narrator acting) in the
-                   paragraph outside the quotes;
-  3. `vocative`    the previous quote addressed a character by name
-                   ("Tomas."): that character answers;
-  4. `alternation` in a two-person exchange, speakers alternate;
-  5. none          left unattributed rather than guessed wildly.
-Pronouns resolve to the most recent character of the matching gender.
+The quotes of one paragraph (and of a speech running over several
+paragraphs) form one *turn* and share a speaker.  Each turn records the
+sieve that decided it; earlier sieves rest on evidence in the turn's own
+paragraph, later ones on the conversation around it.
+
+  1. `tag-name`     a speech verb next to the quote whose subject is a name:
+                    "said Elizabeth", "Darcy replied coldly", "Ilse said:";
+     `tag-noun`     or a person noun: "cried his wife", "the convict said"
+                    (the speaker becomes a character "the convict");
+  2. `tag-pronoun`  the same with a pronoun ("she asked"): resolved to the
+                    most recent character of that gender, not the one who
+                    spoke the turn before when someone else fits; "I said"
+                    is the narrator;
+  3. `actor`        the first character who is the subject of a verb in the
+                    turn's narration ("Tomas looked up. 'No.'");
+  4. `vocative`     the previous turn addressed someone by name ("Tomas.")
+                    and this turn follows straight on: that one answers; or
+                    the reply to this turn names its speaker;
+  5. `alternation`  in a two-person exchange the speakers alternate: the
+                    speaker of two turns back (or, looking ahead, of two
+                    turns on) speaks again;
+  6. `turn-taking`  in a running conversation, the most recent other speaker
+                    (else the most recently mentioned character) that is not
+                    the previous speaker;
+  7. `nearest`      the character mentioned most recently before the quote,
+                    else the most recent speaker.
+
+No sieve picks a character this very quote addresses by name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 
-SPEECH_VERBS = {
-    "say", "ask", "reply", "answer", "shout", "cry", "whisper", "murmur",
-    "mutter", "call", "exclaim", "continue", "add", "observe", "remark",
-    "return", "respond", "snap", "growl", "laugh", "sigh", "tell", "yell",
-    "scream", "insist", "repeat", "demand", "suggest", "protest", "begin",
-    "interrupt", "agree", "admit", "explain", "declare", "grumble", "hiss",
-    "whimper", "plead", "beg", "breathe", "gasp", "sob", "rejoin", "retort",
-    "inquire", "enquire", "warn", "announce", "offer", "note", "press",
-    "prompt", "correct", "concede", "counter", "bark", "roar", "stammer",
-}
+from .nlp import load_lexicon
+
+# The speech verbs of the built-in templates/reading.yaml, for other stages
+# (the Fountain writer strips speech tags with them).
+SPEECH_VERBS = load_lexicon().speech_lemmas
 FEMALE = {"she", "her", "hers", "herself"}
 MALE = {"he", "him", "his", "himself"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
+SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
+# Turns further apart than this many paragraphs of narration are not one
+# conversation.
+_CONVERSATION_GAP = 1
+# How far back (characters of text) a pronoun or nearest-name looks.
+_LOOKBACK = 6000
+# How far back (characters) a subject is preferred as a pronoun's antecedent.
+_SUBJECT_WINDOW = 400
+# How many turns back a conversation partner is looked for.
+_CONVERSATION_TURNS = 8
 
 
 @dataclass(frozen=True)
-class QuoteContext:
-    """What the sieve needs to know about one quote."""
+class Turn:
+    """One speaker's turn: the quotes of a paragraph or of a long speech."""
 
     index: int
-    paragraph: int
-    speech: int              # quotes of one multi-paragraph speech share this
-    verb_subject: str | None         # character id via a name subject
-    verb_pronoun: str | None         # "she", "he", "i", ... subject of a speech verb
-    actors: tuple[str, ...]          # characters named outside quotes, in order
-    vocatives: tuple[str, ...]       # characters addressed inside the quote
-    gap_before: int                  # paragraphs of narration since last quote
+    quotes: tuple[int, ...]          # quote indices
+    first_paragraph: int
+    last_paragraph: int
+    start: int                       # offset of the first quote
+    tag_name: str | None = None      # character id, from "said Elizabeth"
+    tag_by_noun: bool = False        # ... or from "said his wife"
+    tag_pronoun: str | None = None   # "he", "she", "i" of "she asked"
+    tag_at: int = 0                  # offset of that pronoun
+    actors: tuple[str, ...] = ()     # subjects of narration verbs, in order
+    vocatives: tuple[str, ...] = ()  # characters the turn addresses by name
+    gap_before: int = 99             # paragraphs since the previous turn
 
 
-def attribute(contexts: list[QuoteContext], recent_by_gender,
+@dataclass
+class Memory:
+    """Who was mentioned where, to resolve pronouns and nearest names."""
+
+    positions: list[int] = field(default_factory=list)   # sorted offsets
+    characters: list[str] = field(default_factory=list)
+    genders: dict = field(default_factory=dict)           # id -> gender
+    subjects: list[bool] = field(default_factory=list)    # mention is a subject
+
+    def recent_subject(self, before: int, gender: str, within: int) -> str | None:
+        """The most recent subject of that gender no further back than `within`."""
+        i = bisect_left(self.positions, before) - 1
+        while i >= 0 and before - self.positions[i] < within:
+            if self.subjects and self.subjects[i] \
+                    and self.genders.get(self.characters[i]) == gender:
+                return self.characters[i]
+            i -= 1
+        return None
+
+    def recent(self, before: int, gender: str | None = None,
+               exclude: set | None = None) -> list[str]:
+        """Characters mentioned before `before`, most recent first."""
+        i = bisect_left(self.positions, before) - 1
+        seen: list[str] = []
+        while i >= 0 and before - self.positions[i] < _LOOKBACK:
+            cid = self.characters[i]
+            i -= 1
+            if cid in seen or (exclude and cid in exclude):
+                continue
+            if gender and self.genders.get(cid) not in (gender, None, "unknown"):
+                continue
+            seen.append(cid)
+        if gender:
+            # A character known to have this gender beats one of unknown gender.
+            seen.sort(key=lambda c: self.genders.get(c) != gender)
+        return seen
+
+
+def attribute(turns: list[Turn], memory: Memory,
               narrator: str | None) -> list[tuple[str | None, str | None]]:
-    """(speaker id, sieve name) per quote, in order."""
-    result: list[tuple[str | None, str | None]] = []
-    for ctx in contexts:
-        if result and ctx.speech == contexts[ctx.index - 1].speech:
-            result.append((result[-1][0], result[-1][1]))      # same speech
-            continue
-        result.append(_decide(ctx, contexts, result, recent_by_gender, narrator))
+    """(speaker id, sieve name) per turn."""
+    result: list[tuple[str | None, str | None]] = [(None, None)] * len(turns)
+    for t in turns:                       # local evidence first
+        result[t.index] = _local(t, turns, result, memory, narrator)
+    changed = True
+    while changed:                        # then the conversation, to a fixed point
+        changed = False
+        for t in turns:
+            if result[t.index][0] is None:
+                found = _conversation(t, turns, result)
+                if found[0]:
+                    result[t.index] = found
+                    changed = True
+    for t in turns:
+        if result[t.index][0] is None:
+            result[t.index] = _fallback(t, turns, result, memory)
     return result
 
 
-def _decide(ctx, contexts, done, recent_by_gender, narrator):
-    if ctx.verb_subject:
-        return ctx.verb_subject, "verb"
-    if ctx.verb_pronoun:
-        if ctx.verb_pronoun in FIRST_PERSON and narrator:
-            return narrator, "verb"
-        found = recent_by_gender(ctx.paragraph, ctx.verb_pronoun)
-        if found:
-            return found, "verb-pronoun"
-    if len(set(ctx.actors)) == 1:
-        return ctx.actors[0], "actor"
-    prev = _previous_turn(ctx, contexts, done)
-    if prev is not None and ctx.gap_before <= 1:
-        p_ctx, p_speaker = prev
-        if p_ctx.vocatives and p_ctx.vocatives[0] != p_speaker:
-            return p_ctx.vocatives[0], "vocative"
-        before = _previous_turn(p_ctx, contexts, done)
-        if before is not None and before[1] and before[1] != p_speaker \
-                and p_ctx.gap_before <= 1:
-            return before[1], "alternation"
+def _local(t: Turn, turns, result, memory: Memory, narrator):
+    if t.tag_name and t.tag_name not in t.vocatives:
+        return t.tag_name, "tag-noun" if t.tag_by_noun else "tag-name"
+    if t.tag_pronoun:
+        if t.tag_pronoun == "i":
+            if narrator:
+                return narrator, "tag-pronoun"
+        else:
+            found = _resolve(t, turns, result, memory, SUBJECT_PRONOUNS[t.tag_pronoun])
+            if found:
+                return found, "tag-pronoun"
+    # The narrator is the subject of most of a first-person narration, so
+    # "I" acting counts only when no one else acts.
+    actors = [a for a in t.actors if a != narrator] + [a for a in t.actors if a == narrator]
+    for actor in actors:
+        if actor not in t.vocatives:
+            return actor, "actor"
     return None, None
 
 
-def _previous_turn(ctx, contexts, done):
-    """The quote that opened the previous speech turn, and its speaker."""
-    i = ctx.index - 1
-    while i >= 0 and contexts[i].speech == ctx.speech:
-        i -= 1
-    # step to the first quote of that turn's paragraph for its context
-    if i < 0:
+def _resolve(t: Turn, turns, result, memory: Memory, gender: str) -> str | None:
+    """The pronoun's character; in a reply, preferably not the last speaker."""
+    candidates = [c for c in memory.recent(t.tag_at, gender) if c not in t.vocatives]
+    if not candidates:
         return None
-    return contexts[i], done[i][0]
+    # A subject is a likelier antecedent than an object: "Tom saw Bill. He said".
+    subject = memory.recent_subject(t.tag_at, gender, _SUBJECT_WINDOW)
+    if subject in candidates and subject != candidates[0]:
+        candidates.remove(subject)
+        candidates.insert(0, subject)
+    # Only a reply straight after the last speaker's paragraph changes voice.
+    previous = result[t.index - 1][0] if t.index and t.gap_before == 0 else None
+    if previous and candidates[0] == previous and len(candidates) > 1 \
+            and memory.genders.get(candidates[1]) == gender:
+        return candidates[1]
+    return candidates[0]
+
+
+def _adjacent(t: Turn) -> bool:
+    return t.gap_before <= _CONVERSATION_GAP
+
+
+def _conversation(t: Turn, turns, result):
+    i = t.index
+    prev = result[i - 1][0] if i >= 1 and _adjacent(t) else None
+    if prev is not None:
+        p_turn = turns[i - 1]
+        for name in p_turn.vocatives:
+            if name != prev and name not in t.vocatives:
+                return name, "vocative"
+        if i >= 2 and _adjacent(p_turn):
+            two_back = result[i - 2][0]
+            if two_back and two_back != prev and two_back not in t.vocatives:
+                return two_back, "alternation"
+    if i + 1 < len(turns) and _adjacent(turns[i + 1]):
+        # The reply names this turn's speaker: "Tuppence, old bean!"
+        nxt = result[i + 1][0]
+        for name in turns[i + 1].vocatives:
+            if name != nxt and name not in t.vocatives:
+                return name, "vocative"
+        # Looking ahead: the turn after next is said by this turn's speaker.
+        if i + 2 < len(turns) and _adjacent(turns[i + 2]):
+            after = result[i + 2][0]
+            if nxt and after and nxt != after and after not in t.vocatives:
+                return after, "alternation"
+    return None, None
+
+
+def _fallback(t: Turn, turns, result, memory: Memory):
+    i = t.index
+    prev = result[i - 1][0] if i >= 1 and _adjacent(t) else None
+    exclude = set(t.vocatives)
+    if prev:
+        exclude.add(prev)
+        # The other party of the running conversation.
+        j = i - 1
+        while j >= 0 and _adjacent(turns[j + 1]) and i - j <= _CONVERSATION_TURNS:
+            speaker = result[j][0]
+            if speaker and speaker not in exclude:
+                return speaker, "turn-taking"
+            j -= 1
+        found = memory.recent(t.start, exclude=exclude)
+        if found:
+            return found[0], "turn-taking"
+    found = memory.recent(t.start, exclude=exclude)
+    if found:
+        return found[0], "nearest"
+    for j in range(i - 1, -1, -1):
+        if result[j][0] and result[j][0] not in exclude:
+            return result[j][0], "nearest"
+    return None, None

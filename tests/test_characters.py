@@ -1,0 +1,109 @@
+"""Characters: names merged into people, the narrator, genders, non-people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from novel2board.analyse import analyse_chapter, parse_paragraphs
+from novel2board.analyse.characters import build_name_index, split_honorific
+from novel2board.analyse.nlp import load_lexicon
+from novel2board.config import CharacterBible, Config
+from novel2board.model import Source
+from novel2board.read import split_chapters
+from collections import Counter
+
+
+def analyse(text: str, nlp, config: Config | None = None):
+    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+    return analyse_chapter(chapter, parse_paragraphs(chapter, nlp), config or Config())
+
+
+def by_name(analysis):
+    return {c.name: c for c in analysis.characters}
+
+
+def test_honorifics_are_set_aside():
+    lexicon = load_lexicon()
+    assert split_honorific("Dr. Ilse Marr", lexicon) == ("Dr", "Ilse Marr")
+    assert split_honorific("Commander Brekke", lexicon) == ("Commander", "Brekke")
+    assert split_honorific("Aunt Juley", lexicon) == ("Aunt", "Juley")
+
+
+def test_full_first_last_and_titled_names_merge():
+    index = build_name_index(Counter({"Dr. Ilse Marr": 1, "Ilse": 3, "Dr. Marr": 2,
+                                      "Marr": 1}), (), load_lexicon())
+    assert len(index.clusters) == 1
+    assert index.lookup("Ilse") == index.lookup("Dr. Marr") == index.lookup("Marr")
+
+
+def test_mr_and_mrs_of_one_family_stay_apart():
+    index = build_name_index(Counter({"Mr. Bennet": 4, "Mrs. Bennet": 5}), (),
+                             load_lexicon())
+    assert index.lookup("Mr. Bennet") != index.lookup("Mrs. Bennet")
+
+
+def test_nicknames_join_their_full_name():
+    lexicon = load_lexicon()
+    index = build_name_index(Counter({"Elizabeth Bennet": 1, "Lizzy": 4}), (), lexicon)
+    assert index.lookup("Lizzy") == index.lookup("Elizabeth Bennet")
+    # also when only the nickname and the bare first name are seen
+    index = build_name_index(Counter({"Lizzy": 4, "Elizabeth": 1}), (), lexicon)
+    assert index.lookup("Lizzy") == index.lookup("Elizabeth")
+
+
+def test_the_bible_names_aliases_and_wins():
+    bible = (CharacterBible(name="Halvard Brekke", aliases=("the Commander", "Hal"),
+                            pronouns="he/him"),)
+    index = build_name_index(Counter({"Hal": 2, "Halvard": 1}), bible, load_lexicon())
+    assert index.lookup("Hal") == index.lookup("the Commander") == "halvard-brekke"
+
+
+def test_a_chapter_merges_names_and_finds_gender(nlp):
+    text = ("Dr. Ilse Marr came into the control room at six. Tomas Okafor was "
+            "already at his desk. Ilse put her coat on the chair and she sat down.\n\n"
+            "\"Morning,\" said Tomas. He did not look up.\n\n"
+            "Dr. Marr watched the screens. She said nothing. Tomas drank his tea.\n")
+    found = by_name(analyse(text, nlp))
+    assert set(found) == {"Ilse Marr", "Tomas Okafor"}
+    assert found["Ilse Marr"].gender == "female"
+    assert found["Tomas Okafor"].gender == "male"
+    assert {"Ilse", "Dr. Marr"} <= set(found["Ilse Marr"].aliases)
+
+
+def test_places_days_and_objects_are_not_characters(nlp):
+    text = ("On Monday Anna walked from Netherfield Park to the village. She "
+            "looked at Andromeda through the telescope and said nothing.\n\n"
+            "\"It is cold,\" said Anna. Anna went home on Tuesday.\n")
+    found = by_name(analyse(text, nlp))
+    assert "Anna" in found
+    assert not {"Monday", "Tuesday", "Netherfield Park", "Andromeda"} & set(found)
+
+
+def test_first_person_narrator_is_a_character_named_by_others(nlp):
+    text = ("I knocked on the door and waited. I heard a chair scrape. I was cold "
+            "and I wanted to go home, but I stayed where I was.\n\n"
+            "\"Come in, Dr. Venkataraman,\" said Brekke.\n\n"
+            "I went in. I did not sit down. I looked at the map on his wall and I "
+            "waited for him to speak first.\n\n"
+            "\"Sit down, Dr. Venkataraman,\" Brekke said again.\n")
+    analysis = analyse(text, nlp)
+    narrators = [c for c in analysis.characters if c.narrator]
+    assert len(narrators) == 1
+    assert narrators[0].name == "Dr. Venkataraman"
+    assert "I" in narrators[0].aliases
+
+
+def test_an_unnamed_narrator_is_called_narrator(nlp):
+    text = ("I walked to the shore. I was alone and I did not mind. I sat on "
+            "the stones and I watched the boats until I was cold.\n")
+    narrators = [c for c in analyse(text, nlp).characters if c.narrator]
+    assert [c.name for c in narrators] == ["Narrator"]
+
+
+def test_a_name_that_mostly_follows_a_place_preposition_is_a_place(nlp):
+    text = ("Ogilvy lived near Woking. He walked to the common at Woking every "
+            "morning, and in Woking they knew him well.\n\n"
+            "\"A fine day,\" said Ogilvy.\n")
+    found = by_name(analyse(text, nlp))
+    assert "Ogilvy" in found
+    assert "Woking" not in found

@@ -1,0 +1,120 @@
+"""Speaker attribution: each sieve on its own, then whole chapters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from novel2board.analyse import analyse_chapter, parse_paragraphs
+from novel2board.analyse.speakers import Memory, Turn, attribute
+from novel2board.config import CharacterBible, Config
+from novel2board.model import Source
+from novel2board.read import split_chapters
+
+
+def turn(i, paragraph=None, gap=0, **kw):
+    p = paragraph if paragraph is not None else i
+    return Turn(index=i, quotes=(i,), first_paragraph=p, last_paragraph=p,
+                start=p * 100, gap_before=gap, **kw)
+
+
+def memory(**genders):
+    """Each character mentioned once, 10 characters apart, in keyword order."""
+    return Memory([10 * i for i in range(len(genders))], list(genders), dict(genders))
+
+
+# ------------------------------------------------------------- sieve units
+def test_tag_name_wins():
+    decided = attribute([turn(0, tag_name="ann", actors=("bob",))], memory(), None)
+    assert decided == [("ann", "tag-name")]
+
+
+def test_tag_pronoun_resolves_by_gender():
+    mem = memory(ann="female", bob="male")
+    decided = attribute([turn(0, tag_pronoun="she", tag_at=50)], mem, None)
+    assert decided == [("ann", "tag-pronoun")]
+    decided = attribute([turn(0, tag_pronoun="he", tag_at=50)], mem, None)
+    assert decided == [("bob", "tag-pronoun")]
+
+
+def test_i_said_is_the_narrator():
+    decided = attribute([turn(0, tag_pronoun="i")], memory(), "narrator")
+    assert decided == [("narrator", "tag-pronoun")]
+
+
+def test_alternation_in_a_two_person_exchange():
+    turns = [turn(0, tag_name="ann"), turn(1, tag_name="bob"), turn(2), turn(3)]
+    decided = attribute(turns, memory(), None)
+    assert decided[2] == ("ann", "alternation")
+    assert decided[3] == ("bob", "alternation")
+
+
+def test_alternation_looks_ahead_when_the_exchange_opens_untagged():
+    turns = [turn(0), turn(1, tag_name="bob"), turn(2, tag_name="ann")]
+    assert attribute(turns, memory(), None)[0] == ("ann", "alternation")
+
+
+def test_the_one_addressed_answers():
+    turns = [turn(0, tag_name="ann", vocatives=("tomas",)), turn(1)]
+    assert attribute(turns, memory(), None)[1] == ("tomas", "vocative")
+
+
+def test_nobody_speaks_to_themselves_by_name():
+    decided = attribute([turn(0, actors=("ann", "bob"), vocatives=("ann",))],
+                        memory(), None)
+    assert decided == [("bob", "actor")]
+
+
+def test_no_alternation_across_a_long_stretch_of_narration():
+    turns = [turn(0, tag_name="ann"), turn(1, tag_name="bob"),
+             turn(2, paragraph=9, gap=6)]
+    assert attribute(turns, memory(), None)[2][1] != "alternation"
+
+
+# ------------------------------------------------------------ whole chapters
+def speakers(text: str, nlp, config: Config | None = None):
+    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+    analysis = analyse_chapter(chapter, parse_paragraphs(chapter, nlp), config or Config())
+    names = {c.id: c.name for c in analysis.characters}
+    return [(q.text, names.get(q.speaker), q.sieve) for q in analysis.quotes]
+
+
+def test_speech_verbs_before_inside_and_after(nlp):
+    text = ("Elizabeth Hart and Tomas Okafor stood by the window.\n\n"
+            "\"It is raining again,\" said Elizabeth.\n\n"
+            "Tomas replied coldly: \"It always rains here.\"\n\n"
+            "\"Then,\" Elizabeth said, \"we stay inside.\"\n")
+    found = speakers(text, nlp)
+    assert [s.split()[0] for _, s, _ in found] == ["Elizabeth", "Tomas",
+                                                   "Elizabeth", "Elizabeth"]
+    assert {sieve for *_, sieve in found} == {"tag-name"}
+
+
+def test_pronoun_tags_and_alternation_in_a_chapter(nlp):
+    text = ("Anna Berg met Karl Lund at the gate. Karl was late and he knew it.\n\n"
+            "\"You are late,\" she said.\n\n"
+            "\"I know,\" he said.\n\n"
+            "\"Why?\"\n\n"
+            "\"The road was closed.\"\n")
+    found = speakers(text, nlp)
+    assert [s for _, s, _ in found] == ["Anna Berg", "Karl Lund", "Anna Berg",
+                                        "Karl Lund"]
+    assert [sieve for *_, sieve in found] == ["tag-pronoun", "tag-pronoun",
+                                              "alternation", "alternation"]
+
+
+def test_an_unnamed_speaker_becomes_a_character(nlp):
+    text = ("Pip ran across the marsh in the dark.\n\n"
+            "\"Hold your noise!\" cried the convict.\n\n"
+            "\"Don't hurt me, sir,\" Pip begged.\n")
+    found = speakers(text, nlp)
+    assert found[0][1:] == ("the convict", "tag-noun")
+    assert found[1][1] == "Pip"
+
+
+def test_the_bible_alias_names_the_speaker(nlp):
+    config = Config(characters=(CharacterBible(name="Halvard Brekke",
+                                               aliases=("the Commander",),
+                                               pronouns="he/him"),))
+    text = ("The door opened.\n\n"
+            "\"Sit down,\" said the Commander.\n")
+    assert speakers(text, nlp, config)[0][1] == "Halvard Brekke"
