@@ -191,8 +191,15 @@ def test_looking_at_something_gets_pov(nlp, rules):
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
     shot = shot_for(shots, chapter, line)
     assert shot.rule == "pov-look" and shot.framing == "POV"
-    assert shot.subjects == ("joe",)
-    assert "harbour lights" in shot.description
+    assert shot.subjects == ()          # Joe looks; the lights are in frame
+    assert "Joe" in shot.description and "harbour lights" in shot.description
+
+
+def test_pov_on_a_person_frames_the_person_seen(nlp, rules):
+    line = "Joe watched Mara across the room."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    shot = shot_for(shots, chapter, line)
+    assert shot.framing == "POV" and shot.subjects == ("mara",), shot
 
 
 def test_look_in_subordinate_clause_is_no_pov(nlp, rules):

@@ -167,6 +167,10 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
     if spec.framing == "POV" and lead:
         text = f"{ctx.name(lead)}'s point of view: {_lower(what)}." if what else \
             f"{ctx.name(lead)}'s point of view. {text}"
+        # In frame is what the character sees, not the one looking: an image
+        # prompt must describe the person seen, or nobody.
+        seen = focus_character if focus_character and focus_character != lead else None
+        subjects = (seen,) if seen else ()
     elif spec.size == "INSERT" and what:
         text = f"Close on {_lower(what)}. {text}"
     words = sum(u.words for u in shown)
