@@ -125,6 +125,7 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     cfg = load_config(Path(config) if config else None)
+    _warn_unknown_overrides(cfg)
     opts = Options(out=Path(out), formats=tuple(formats),
                    layout=layout or cfg.output.layout or DEFAULT_LAYOUT,
                    paper=(paper or cfg.output.paper or "a4").lower(),
@@ -258,6 +259,17 @@ def portable_error(exc: Novel2BoardError) -> Novel2BoardError:
 class _PrintedError(Novel2BoardError):
     def __init__(self, text: str):
         super().__init__(text)
+
+
+def _warn_unknown_overrides(cfg: Config) -> None:
+    from .resources import unknown_overrides
+    for path, guess in unknown_overrides(cfg.root if cfg.path else None):
+        if guess:       # most likely a misspelt override, silently unused
+            log.warning("%s overrides no built-in template; did you mean "
+                        "templates/%s? (the built-in one is used)", path, guess)
+        else:           # may be the user's own partial, included by an override
+            log.info("%s is not a built-in template name (used only if one of "
+                     "your templates includes it)", path)
 
 
 def _check_options(opts: Options, cfg: Config) -> None:

@@ -57,3 +57,26 @@ def load_yaml_file(path: Path):
 def load_data(name: str, project_root: Path | None):
     """A YAML data file by name, from the project's templates/ or the built-ins."""
     return load_yaml_file(find_file(name, project_root))
+
+
+def unknown_overrides(project_root: Path | None) -> list[tuple[Path, str]]:
+    """Files in the project's templates/ that override nothing, and a guess.
+
+    A misspelt override (templates/prompts/midjourny.j2) would otherwise be
+    ignored in silence while the built-in template goes on being used.
+    """
+    import difflib
+    if project_root is None or not (project_root / "templates").is_dir():
+        return []
+    builtin = builtin_templates_dir()
+    known = {p.relative_to(builtin).as_posix() for p in builtin.rglob("*") if p.is_file()}
+    found = []
+    folder = project_root / "templates"
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if not path.is_file() or rel in known or path.name.startswith(".") \
+                or path.name.lower().startswith("readme") or path.suffix not in (".j2", ".yaml"):
+            continue
+        guess = difflib.get_close_matches(rel, sorted(known), n=1, cutoff=0.7)
+        found.append((path, guess[0] if guess else ""))
+    return found
