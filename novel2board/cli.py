@@ -132,6 +132,24 @@ class _LowerLevelFormatter(logging.Formatter):
         return f"{level}: {text}"
 
 
+class _OncePerRun(logging.Filter):
+    """The same warning once: chapters are boarded (and cached) one by one,
+    so "X has no description" would otherwise repeat for every chapter."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[tuple[str, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        key = (record.name, record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
 def _setup_logging(verbose: int, quiet: int) -> None:
     if verbose:
         level = logging.INFO if verbose == 1 else logging.DEBUG
@@ -139,6 +157,7 @@ def _setup_logging(verbose: int, quiet: int) -> None:
         level = logging.WARNING if quiet < 2 else logging.ERROR
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_LowerLevelFormatter("%(message)s"))
+    handler.addFilter(_OncePerRun())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
