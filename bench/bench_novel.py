@@ -108,7 +108,7 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 
 
 class MemorySampler:
-    """Peak memory of this process and its workers, sampled every 50 ms."""
+    """Peak memory of this process and its workers, sampled every 200 ms."""
 
     def __init__(self):
         self.peak_pss = self.peak_rss = self.peak_processes = 0
@@ -124,7 +124,7 @@ class MemorySampler:
                 pss, rss = pss + p, rss + r
             self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
             self.peak_processes = max(self.peak_processes, len(pids))
-            self._stop.wait(0.05)
+            self._stop.wait(0.2)
 
     def __enter__(self):
         self._thread.start()

@@ -54,11 +54,10 @@ from .resources import builtin_templates_dir
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
-# Every entry starts with this; the rest is a zlib-compressed pickle (the
-# prompts and shots.json of a chapter compress about tenfold).
+# Every entry starts with this; the rest is a zlib-compressed pickle.
 MAGIC = b"novel2board-cache\n"
 # Bumped when the entry layout below changes.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -71,23 +70,36 @@ class LogLine:
     message: str
 
 
+def pack_outputs(outputs: dict[str, str | bytes]) -> bytes:
+    """Rendered outputs as one compressed blob (prompts and JSON shrink ~10x).
+
+    A whole novel's outputs are held until every chapter is done; packed,
+    they take a tenth of the memory, and the packing is done by the worker
+    processes, in parallel."""
+    return zlib.compress(pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
 @dataclass(frozen=True)
 class ChapterResult:
     """One chapter, boarded and rendered; what the cache stores.
 
     `board.source` is None here: the text of a whole novel would otherwise be
-    stored once per chapter.  `restore` puts it back.
+    stored once per chapter.  `restore` puts it back.  `packed` holds the
+    rendered outputs (`pack_outputs`); `outputs()` unpacks them.
     """
 
     key: str
     board: Board
-    outputs: dict[str, str | bytes] = field(hash=False, compare=False)
+    packed: bytes = field(repr=False)
     log: tuple[LogLine, ...] = ()
     format: int = ENTRY_FORMAT
 
     def restore(self, source: Source) -> Board:
         from dataclasses import replace
         return replace(self.board, source=source)
+
+    def outputs(self) -> dict[str, str | bytes]:
+        return pickle.loads(zlib.decompress(self.packed))
 
 
 def _hash_files(digest, folder: Path) -> None:

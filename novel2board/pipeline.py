@@ -15,7 +15,7 @@ from pathlib import Path
 from . import parallel
 
 from .analyse import analyse_chapter, load_nlp, parse_paragraphs
-from .cache import ChapterCache, ChapterResult, chapter_key, run_fingerprint
+from .cache import ChapterCache, ChapterResult, chapter_key, pack_outputs, run_fingerprint
 from .config import Config, load_config
 from .errors import Novel2BoardError
 from .model import Board, ChapterText, Source, Totals
@@ -139,7 +139,7 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     # Everything is read, checked and rendered; only now is anything written.
     written: list[Path] = []
     for board, result in zip(boards, results):
-        written.extend(write_board(board, cfg, opts, outputs=result.outputs))
+        written.extend(write_board(board, cfg, opts, outputs=result.outputs()))
     return Result(boards=tuple(boards), written=tuple(written))
 
 
@@ -204,7 +204,7 @@ def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
             except Novel2BoardError as exc:
                 return _Failure(portable_error(exc), lines)
         return ChapterResult(key=keys[i], board=replace(board, source=None),
-                             outputs=outputs, log=tuple(lines))
+                             packed=pack_outputs(outputs), log=tuple(lines))
     return work
 
 
