@@ -152,9 +152,10 @@ class StageTimer:
         ("novel2board.render", "to_csv", "render csv"),
         ("novel2board.render", "prompt_files", "render prompts"),
         ("novel2board.render", "to_fountain", "render fountain"),
+        ("novel2board.render", "comfyui_files", "render comfyui"),
         ("novel2board.render", "to_html", "render html"),
         ("novel2board.render", "to_pdf", "render pdf"),
-        ("novel2board.render", "write_atomic", "write files"),
+        ("novel2board.render", "write_outputs", "write files"),
     ]
 
     def __init__(self):
@@ -244,7 +245,8 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, default=None,
                         help="scratch folder (default: a temporary one, removed after)")
     parser.add_argument("--no-scaling", action="store_true",
-                        help="skip the serial quarter/half/all runs (the slowest part)")
+                        help="profile the stages on the whole novel only, not also on "
+                             "its first quarter and half")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     if not args.novel.is_file():
