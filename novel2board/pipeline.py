@@ -26,6 +26,7 @@ from .read.source import check_paragraph_lengths
 from .resources import load_data
 from .scenes import SceneCues, split_scenes
 from .shots import PlanContext, load_rules, plan_chapter
+from .templating import forget_templates
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     cfg = load_config(Path(config) if config else None)
+    forget_templates()          # templates edited since a previous build count
     _warn_unknown_overrides(cfg)
     opts = Options(out=Path(out), formats=tuple(formats),
                    layout=layout or cfg.output.layout or DEFAULT_LAYOUT,

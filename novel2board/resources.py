@@ -30,11 +30,19 @@ def builtin_templates_dir() -> Path:
 
 
 def template_dirs(project_root: Path | None) -> list[Path]:
-    dirs = []
-    if project_root is not None and (project_root / "templates").is_dir():
-        dirs.append((project_root / "templates").resolve())
-    dirs.append(builtin_templates_dir())
-    return dirs
+    """The project's templates/ (when it exists now), then the built-ins.
+
+    Asked once per rendered prompt, tens of thousands of times a novel: the
+    existence check is one stat, the resolved paths are remembered.
+    """
+    folder = project_root / "templates" if project_root is not None else None
+    return list(_template_dirs(folder if folder is not None and folder.is_dir() else None))
+
+
+@functools.lru_cache(maxsize=16)
+def _template_dirs(project_templates: Path | None) -> tuple[Path, ...]:
+    found = (project_templates.resolve(),) if project_templates is not None else ()
+    return (*found, builtin_templates_dir())
 
 
 def find_file(name: str, project_root: Path | None) -> Path:

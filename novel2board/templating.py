@@ -80,11 +80,19 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         keep_trailing_newline=False,
+        # No mtime check per render (a stat for each of ~100k prompts of a
+        # novel); each build() starts from fresh environments instead.
+        auto_reload=False,
         trim_blocks=True, lstrip_blocks=True)
     env.filters.update(trim_period=_trim_period, capitalize_first=_capitalize_first,
                        squash=_squash, css_string=css_string)
     env.globals.update(dict=dict)
     return env
+
+
+def forget_templates() -> None:
+    """Start the next render from the template files as they are now."""
+    _environment.cache_clear()
 
 
 def get_template(project_root: Path | None, name: str) -> jinja2.Template:

@@ -27,3 +27,21 @@ def test_a_misspelt_override_is_reported_with_the_name_it_likely_meant(tmp_path)
 def test_no_templates_folder_no_warnings(tmp_path):
     assert unknown_overrides(tmp_path) == []
     assert unknown_overrides(None) == []
+
+
+def test_a_template_edited_between_two_builds_is_used(tmp_path):
+    """Templates are not re-checked on every render, but every build() reads
+    them afresh: a notebook user editing an override sees the change."""
+    from novel2board import build
+    (tmp_path / "novel2board.yaml").write_text("project: T\n", encoding="utf-8")
+    (tmp_path / "templates" / "prompts").mkdir(parents=True)
+    override = tmp_path / "templates" / "prompts" / "flux.j2"
+    chapter = tmp_path / "ch.md"
+    chapter.write_text("Mara walked along the harbour road in the rain.\n", encoding="utf-8")
+    first = []
+    for word in ("FIRSTWORD", "SECONDWORD"):
+        override.write_text(word + " {{ shot.description }}", encoding="utf-8")
+        result = build([chapter], out=tmp_path / "out", config=tmp_path / "novel2board.yaml",
+                       formats=("json",), jobs=1)
+        first.append(result.boards[0].prompts[result.boards[0].shots[0].id].flux[0])
+    assert first[0].startswith("FIRSTWORD") and first[1].startswith("SECONDWORD")
