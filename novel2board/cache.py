@@ -31,12 +31,19 @@ With one chapter per file (a chapters/ folder), only the edited one is.
 Entries are written atomically (temporary file, then rename).  An entry that
 cannot be read, unpickled or is of the wrong shape is ignored and rebuilt;
 a cache that cannot be written costs speed, never the run.
+
+Entries are pickles, and unpickling runs code: each entry is signed with an
+HMAC under a random key kept in the user's own cache folder
+(`$XDG_CACHE_HOME/novel2board/cache-key`, mode 0600), and an entry whose
+signature does not match (made by someone else, e.g. an out/ folder shared
+with a project) is never unpickled, only rebuilt.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import logging
 import os
 import pickle
@@ -57,7 +64,40 @@ CACHE_DIR = ".cache"
 # Every entry starts with this; the rest is a zlib-compressed pickle.
 MAGIC = b"novel2board-cache\n"
 # Bumped when the entry layout below changes.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
+_MAC_SIZE = 32          # HMAC-SHA256, between MAGIC and the compressed pickle
+
+
+@functools.lru_cache(maxsize=1)
+def signing_key() -> bytes | None:
+    """This user's secret cache key, made on first use; None if it cannot be."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "novel2board" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        return path.read_bytes()
+    except FileExistsError:             # another process made it just now
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+    except OSError as exc:
+        log.warning("cannot keep a cache key in %s (%s); runs are not cached", path, exc)
+        return None
+
+
+def _sign(body: bytes) -> bytes | None:
+    key = signing_key()
+    return hmac.new(key, body, hashlib.sha256).digest() if key else None
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -186,7 +226,12 @@ class ChapterCache:
             data = path.read_bytes()
             if not data.startswith(MAGIC):
                 raise ValueError("not a novel2board cache entry")
-            entry = pickle.loads(zlib.decompress(data[len(MAGIC):]))
+            mac = data[len(MAGIC):len(MAGIC) + _MAC_SIZE]
+            body = data[len(MAGIC) + _MAC_SIZE:]
+            expected = _sign(body)
+            if expected is None or not hmac.compare_digest(mac, expected):
+                raise ValueError("not signed with this user's cache key")
+            entry = pickle.loads(zlib.decompress(body))
         except FileNotFoundError:
             return None
         except Exception as exc:  # noqa: BLE001 - any broken entry is just a miss
@@ -203,8 +248,11 @@ class ChapterCache:
         path = self._path(slug)
         tmp = None
         try:
-            payload = MAGIC + zlib.compress(
-                pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            body = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            mac = _sign(body)
+            if mac is None:
+                return
+            payload = MAGIC + mac + body
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:

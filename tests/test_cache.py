@@ -217,3 +217,34 @@ def test_a_disabled_cache_loads_and_stores_nothing(tmp_path):
     assert store.load("one", "key") is None
     store.store("one", object())  # no error, nothing written
     assert list(tmp_path.iterdir()) == []
+
+
+_RAN = []
+
+
+class _Payload:
+    """Unpickling this would run code: what a planted cache entry could do."""
+
+    def __reduce__(self):
+        return (_RAN.append, ("unpickled",))
+
+
+@pytest.mark.parametrize("forge", ["no signature", "wrong signature"])
+def test_an_entry_not_signed_with_our_key_is_never_unpickled(tmp_path, monkeypatch, forge):
+    import pickle
+    import zlib
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache.signing_key.cache_clear()
+    try:
+        store = cache.ChapterCache(tmp_path / "out")
+        planted = tmp_path / "out" / cache.CACHE_DIR / "ch.pickle"
+        planted.parent.mkdir(parents=True)
+        body = zlib.compress(pickle.dumps(_Payload()))
+        signature = b"" if forge == "no signature" else b"\x00" * 32
+        planted.write_bytes(cache.MAGIC + signature + body)
+        assert store.load("ch", "any key") is None
+        assert _RAN == []
+        key_file = tmp_path / "home-cache" / "novel2board" / "cache-key"
+        assert key_file.stat().st_mode & 0o077 == 0                 # private to the user
+    finally:
+        cache.signing_key.cache_clear()
