@@ -202,13 +202,15 @@ class PromptDrafter:
             if description is None:
                 self._warn_once(cid, (
                     "the first-person narrator ('I') is in frame but has no description, "
-                    f"so prompts call them '{_FALLBACK.get(gender, 'a person')}'; in "
+                    "so prompts describe them only as a man, woman or person; in "
                     "novel2board.yaml give the narrating character the alias 'Narrator' "
                     "(aliases: [Narrator]) and a description"))
         elif description is None:
             self._warn_once(cid, (
+                # The same words in every chapter, so the run prints it once
+                # (the fallback noun can differ by chapter: it is not named).
                 f"character '{c.name}' is in frame but has no description, so prompts "
-                f"call them '{_FALLBACK.get(gender, 'a person')}'; add one under "
+                f"describe them only as a man, woman or person; add one under "
                 f"characters: in novel2board.yaml (`- name: {c.name}` with "
                 f"`description: \"age, build, face, hair, clothes\"`; "
                 f"`novel2board cast` proposes the entry)"))
