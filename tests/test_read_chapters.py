@@ -320,3 +320,12 @@ def test_every_paragraph_is_read_once_with_offsets_into_the_source(items, gap):
     assert read == prose[len(prose) - len(read):]
     if not any(kind == "h" for kind, _ in items):
         assert read == prose
+
+
+def test_a_chapter_whose_only_paragraph_looks_like_a_title_keeps_it():
+    """Found by hypothesis: the one short line under a heading was taken for
+    the chapter's title, leaving a chapter with no paragraph (IndexError)."""
+    from novel2board.model import Source
+    source = Source(Path("x.md"), "The the the.\n\nChapter 1\n\nHarbour the the.", "0")
+    (chapter,) = split_chapters(source)
+    assert [p.text for p in chapter.paragraphs] == ["Harbour the the."]

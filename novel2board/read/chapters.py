@@ -454,7 +454,10 @@ def _make_chapter(source: Source, heading: _Block | None, part: _Block | None,
     while body and body[0].kind == "title" and not title:
         block = body.pop(0)
         title = block.title or _clean_title(_plain(block.text))
-    if heading is not None and not title and body and _is_title_line(body[0].text):
+    # A short line under the heading is its title, unless it is all the
+    # chapter has: then it is the chapter's one paragraph.
+    if heading is not None and not title and body and _is_title_line(body[0].text) \
+            and sum(1 for b in body if b.kind == "text") > 1:
         title = _clean_title(_plain(body.pop(0).text))
     paragraphs: list[Paragraph] = []
     breaks: list[int] = []
