@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .yamlcheck import did_you_mean, syntax_error, unknown_key
+from .yamlcheck import check_mapping, did_you_mean, syntax_error
 
 CONFIG_NAME = "novel2board.yaml"
 
@@ -163,20 +163,9 @@ class _UnsafeTag(Exception):
 def _check(node: yaml.Node, schema: Any, where: str,
            problems: list[tuple[int | None, str]]) -> None:
     if isinstance(schema, dict):
-        if not isinstance(node, yaml.MappingNode):
-            problems.append((_line(node), f"{where or 'the file'} should be a mapping of keys"))
+        seen = check_mapping(node, schema, where, problems, _check)
+        if seen is None:
             return
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            path = f"{where}.{key}" if where else key
-            if key in seen:
-                problems.append((_line(key_node), f"'{path}' is given twice"))
-            seen.add(key)
-            if key not in schema:
-                problems.append((_line(key_node), unknown_key(path, key, schema)))
-                continue
-            _check(value_node, schema[key], path, problems)
         required = _REQUIRED_IN_LISTS.get(where.split("[")[0], ())
         if "[" in where:
             for key in required:

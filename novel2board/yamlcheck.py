@@ -38,3 +38,33 @@ def syntax_error(exc: yaml.MarkedYAMLError, path: Path) -> ConfigError:
     if mark:
         err.column = mark.column + 1
     return err
+
+
+def node_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def check_mapping(node: yaml.Node, schema: dict, where: str, problems: list,
+                  check_value, any_key: object = None) -> set[str] | None:
+    """Walk a mapping against its schema: a key given twice and an unknown key
+    are problems (with "did you mean"); each known key's value goes to
+    `check_value(value_node, sub_schema, path, problems)`.  `any_key` in the
+    schema stands for keys the user names freely.  Returns the keys seen, or
+    None when the node is not a mapping at all."""
+    if not isinstance(node, yaml.MappingNode):
+        problems.append((node_line(node), f"'{where or 'the file'}' should be a mapping of keys"))
+        return None
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        path = f"{where}.{key}" if where else key
+        if key in seen:
+            problems.append((node_line(key_node), f"'{path}' is given twice"))
+        seen.add(key)
+        if any_key is not None and any_key in schema:
+            check_value(value_node, schema[any_key], path, problems)
+        elif key not in schema:
+            problems.append((node_line(key_node), unknown_key(path, key, schema)))
+        else:
+            check_value(value_node, schema[key], path, problems)
+    return seen

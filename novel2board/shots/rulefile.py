@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
-from ..yamlcheck import did_you_mean, syntax_error, unknown_key
+from ..yamlcheck import check_mapping, did_you_mean, syntax_error
 
 SIZES = ("EWS", "WS", "FS", "MS", "MCU", "CU", "ECU", "INSERT")
 FRAMINGS = ("single", "two-shot", "group", "OTS", "POV", "none")
@@ -92,24 +92,8 @@ def _check(node: yaml.Node, schema: Any, where: str, problems: list) -> None:
 
 
 def _check_mapping(node, schema: dict, where: str, problems: list) -> None:
-    if not isinstance(node, yaml.MappingNode):
-        problems.append((_line(node), f"'{where or 'the file'}' should be a mapping of keys"))
-        return
-    seen = set()
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        path = f"{where}.{key}" if where else key
-        if key in seen:
-            problems.append((_line(key_node), f"'{path}' is given twice"))
-        seen.add(key)
-        if ANY_KEY in schema:
-            _check(value_node, schema[ANY_KEY], path, problems)
-            continue
-        if key not in schema:
-            problems.append((_line(key_node), unknown_key(path, key, schema)))
-            continue
-        _check(value_node, schema[key], path, problems)
-    if schema is RULE:
+    seen = check_mapping(node, schema, where, problems, _check, any_key=ANY_KEY)
+    if seen is not None and schema is RULE:
         for key in REQUIRED_RULE_KEYS:
             if key not in seen:
                 problems.append((_line(node), f"{where} needs a '{key}'"))
