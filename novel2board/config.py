@@ -120,8 +120,15 @@ class Config:
 
     @property
     def root(self) -> Path:
-        """The project folder: where templates/ and images are looked up."""
+        """The project folder: relative paths in the project file start here."""
         return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def templates_root(self) -> Path | None:
+        """Where a templates/ override folder is looked for: next to the
+        project file, and nowhere without one (README: "copy it into a
+        templates/ folder next to your novel2board.yaml")."""
+        return self.path.parent if self.path else None
 
 
 # ------------------------------------------------------------- validation

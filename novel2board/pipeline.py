@@ -190,8 +190,8 @@ def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
     """The function that boards and renders chapter `i`: the same in every process."""
     from .render import render_board
     nlp = load_nlp()
-    rules = load_rules(cfg.root if cfg.path else None, cfg.planner.rules, nlp)
-    cues = SceneCues.from_data(load_data("scenes.yaml", cfg.root if cfg.path else None) or {})
+    rules = load_rules(cfg.templates_root, cfg.planner.rules, nlp)
+    cues = SceneCues.from_data(load_data("scenes.yaml", cfg.templates_root) or {})
     if "pdf" in opts.formats:
         import weasyprint  # noqa: F401 - imported once here, before any worker is forked
 
@@ -265,7 +265,7 @@ class _PrintedError(Novel2BoardError):
 
 def _warn_unknown_overrides(cfg: Config) -> None:
     from .resources import unknown_overrides
-    for path, guess in unknown_overrides(cfg.root if cfg.path else None):
+    for path, guess in unknown_overrides(cfg.templates_root):
         if guess:       # most likely a misspelt override, silently unused
             log.warning("%s overrides no built-in template; did you mean "
                         "templates/%s? (the built-in one is used)", path, guess)

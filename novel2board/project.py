@@ -201,7 +201,7 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
     from .pipeline import read_chapters
     chapters = read_chapters(paths)
     nlp = load_nlp()
-    looks = load_data("project/appearance.yaml", config.root if config.path else None) or {}
+    looks = load_data("project/appearance.yaml", config.templates_root) or {}
     person_words = frozenset(str(w).lower() for w in looks.get("people") or ())
     place_words = frozenset(str(w).lower() for w in looks.get("places") or ())
     people: dict[str, Found] = {}

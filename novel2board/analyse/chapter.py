@@ -62,7 +62,7 @@ class _Quotes:
 
 
 def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysis:
-    lexicon = load_lexicon(config.root if config.path else None)
+    lexicon = load_lexicon(config.templates_root)
     quotes = _Quotes.of(find_quote_spans(chapter.paragraphs, lexicon))
 
     # -- names, merged into characters

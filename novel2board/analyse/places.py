@@ -78,7 +78,7 @@ def _lexicon_from(path: Path) -> PlaceLexicon:
 
 def load_lexicon(config: Config) -> PlaceLexicon:
     """templates/places.yaml from the project, else the built-in one."""
-    return _lexicon_from(find_file("places.yaml", config.root if config.path else None))
+    return _lexicon_from(find_file("places.yaml", config.templates_root))
 
 
 @dataclass

@@ -80,12 +80,12 @@ class Person:
 
 # ------------------------------------------------------------- data files
 def load_variants(config: Config) -> list[dict]:
-    data = load_data("variants.yaml", config.root) or {}
+    data = load_data("variants.yaml", config.templates_root) or {}
     return list(data.get("variants") or [{"name": "as planned"}])
 
 
 def load_video_tools(config: Config) -> dict:
-    data = load_data("video_tools.yaml", config.root) or {}
+    data = load_data("video_tools.yaml", config.templates_root) or {}
     if not isinstance(data.get("tools"), dict) or not data["tools"]:
         raise Novel2BoardError("video_tools.yaml has no `tools:` section",
                                hint="compare your override with the built-in file")
@@ -93,7 +93,7 @@ def load_video_tools(config: Config) -> dict:
 
 
 def load_tool_limits(config: Config) -> dict:
-    return load_data("prompts/tools.yaml", config.root) or {}
+    return load_data("prompts/tools.yaml", config.templates_root) or {}
 
 
 def stable_seed(*parts: str) -> int:
@@ -313,7 +313,7 @@ class PromptDrafter:
                            extra=tuple(extra), video_clips=tuple(clips))
 
     def _render(self, template: str, shot: Shot, ctx: dict) -> str:
-        return _line(render(self.config.root, template, f"shot {shot.id}", **ctx))
+        return _line(render(self.config.templates_root, template, f"shot {shot.id}", **ctx))
 
     def _midjourney(self, shot: Shot, ctx: dict) -> str:
         """Render twice: once without action and setting to see how many words

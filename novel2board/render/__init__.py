@@ -31,7 +31,7 @@ def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
             outputs[f"prompts/{tool}.txt"] = text
         outputs.update(comfyui_files(board, config))    # comfyui/<shot id>.json, comfyui.json
     if "fountain" in opts.formats:
-        outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author, config.root)
+        outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author, config.templates_root)
     if "html" in opts.formats or "pdf" in opts.formats:
         html = to_html(board, config, opts.layout, opts.paper, folder / "images")
         if "html" in opts.formats:

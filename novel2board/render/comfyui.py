@@ -73,7 +73,7 @@ class WorkflowBuilder:
     """Settings from style.sdxl in novel2board.yaml over templates/prompts/tools.yaml."""
 
     def __init__(self, config: Config):
-        data = load_data("prompts/tools.yaml", config.root if config.path else None) or {}
+        data = load_data("prompts/tools.yaml", config.templates_root) or {}
         defaults = data.get("comfyui") or {}
         sdxl = {k: v for k, v in config.style.sdxl.items() if v is not None}
         self.checkpoint = str(sdxl.get("checkpoint") or defaults.get("checkpoint"))

@@ -53,7 +53,7 @@ PDF_IMAGE_DPI = 250       # user pictures are downsampled to this in the PDF
 
 
 def layouts(config: Config) -> dict:
-    return load_data("layouts.yaml", config.root if config.path else None) or {}
+    return load_data("layouts.yaml", config.templates_root) or {}
 
 
 def layout_names() -> list[str]:
@@ -262,7 +262,7 @@ def make_panel(board: Board, shot: Shot, number: int, geo: Geometry, aspect: flo
     tech = " · ".join([shot.framing, shot.angle, shot.movement, f"{shot.lens_mm} mm"])
     svg = None
     if picture_ is None and geo.text != "none":
-        svg = render(config.root if config.path else None, "frame.svg.j2",
+        svg = render(config.templates_root, "frame.svg.j2",
                      f"the frame of shot {shot.id}", s=sketch(shot, aspect=aspect))
     panel = Panel(shot=shot, number=number, tech=tech,
                   description=_shorten(shot.description, geo.description_chars),
@@ -568,7 +568,7 @@ def sheet_context(board: Board, config: Config, layout: str, paper: str,
 
 def to_html(board: Board, config: Config, layout: str, paper: str, images_dir: Path) -> str:
     context = sheet_context(board, config, layout, paper, images_dir)
-    return render(config.root if config.path else None, "storyboard.html.j2",
+    return render(config.templates_root, "storyboard.html.j2",
                   f"the storyboard of {board.slug}", **context)
 
 
