@@ -223,7 +223,8 @@ _RANGES = {("style", "midjourney", "stylize"): (0, 1000),
            ("style", "sdxl", "cfg"): (0, 30),
            ("output", "variants"): (1, 100)}
 _SEED_MAX = 2**32 - 1           # Midjourney's --seed range
-_FORMATS = ("pdf", "html", "json", "csv", "prompts", "fountain")
+# The outputs `--format` and `output.formats` may name (pipeline.py uses them).
+FORMATS = ("pdf", "html", "json", "csv", "prompts", "fountain")
 _PAPERS = ("a4", "letter")
 
 
@@ -342,11 +343,11 @@ def _check_video_tool(style: dict, lines: dict, path: Path | None,
 
 def _check_output(output: dict, lines: dict, problems: list[tuple[int | None, str]]) -> None:
     for j, fmt in enumerate(_list(output.get("formats"))):
-        if str(fmt).lower() not in _FORMATS:
+        if str(fmt).lower() not in FORMATS:
             problems.append((lines.get(("output", "formats", j)),
                              f"output.formats: unknown format '{fmt}'"
-                             + did_you_mean(str(fmt).lower(), _FORMATS)
-                             + f" (choose from {', '.join(_FORMATS)})"))
+                             + did_you_mean(str(fmt).lower(), FORMATS)
+                             + f" (choose from {', '.join(FORMATS)})"))
     paper = output.get("paper")
     if paper is not None and str(paper).lower() not in _PAPERS:
         problems.append((lines.get(("output", "paper")),

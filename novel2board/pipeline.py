@@ -16,7 +16,7 @@ from . import parallel
 
 from .analyse import analyse_chapter, load_nlp, parse_paragraphs
 from .cache import ChapterCache, ChapterResult, chapter_key, pack_outputs, run_fingerprint
-from .config import Config, load_config
+from .config import FORMATS, Config, load_config
 from .errors import Novel2BoardError
 from .model import Board, ChapterText, Source, Totals
 from .parallel import capture_logs, replay
@@ -30,7 +30,6 @@ from .templating import forget_templates
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "html", "json", "csv", "prompts", "fountain")
 DEFAULT_LAYOUT = "six-landscape"
 
 
