@@ -45,3 +45,16 @@ def test_a_template_edited_between_two_builds_is_used(tmp_path):
                        formats=("json",), jobs=1)
         first.append(result.boards[0].prompts[result.boards[0].shots[0].id].flux[0])
     assert first[0].startswith("FIRSTWORD") and first[1].startswith("SECONDWORD")
+
+
+def test_without_a_project_file_no_template_is_overridden(tmp_path, monkeypatch):
+    """Overrides live next to novel2board.yaml: with no project file, a
+    templates/ folder in the working directory is not used by any stage."""
+    from novel2board import build
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates" / "prompts").mkdir(parents=True)
+    (tmp_path / "templates" / "prompts" / "flux.j2").write_text("OVERRIDE", encoding="utf-8")
+    chapter = tmp_path / "ch.md"
+    chapter.write_text("Mara walked along the harbour road in the rain.\n", encoding="utf-8")
+    board = build([chapter], out=tmp_path / "out", formats=("json",), jobs=1).boards[0]
+    assert not board.prompts[board.shots[0].id].flux[0].startswith("OVERRIDE")
