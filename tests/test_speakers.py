@@ -64,6 +64,13 @@ def test_nobody_speaks_to_themselves_by_name():
     assert decided == [("bob", "actor")]
 
 
+def test_he_said_is_never_given_to_a_woman_by_the_conversation():
+    # "he" finds no man to stand for; alternation must not pick Ann anyway.
+    turns = [turn(0, tag_name="ann"), turn(1, tag_name="bob"),
+             turn(2, tag_pronoun="he", tag_at=250)]
+    assert attribute(turns, memory(ann="female"), None)[2][0] != "ann"
+
+
 def test_no_alternation_across_a_long_stretch_of_narration():
     turns = [turn(0, tag_name="ann"), turn(1, tag_name="bob"),
              turn(2, paragraph=9, gap=6)]
@@ -118,3 +125,41 @@ def test_the_bible_alias_names_the_speaker(nlp):
     text = ("The door opened.\n\n"
             "\"Sit down,\" said the Commander.\n")
     assert speakers(text, nlp, config)[0][1] == "Halvard Brekke"
+
+
+def test_an_inverted_tag_with_a_possessive_names_the_noun(nlp):
+    # The parser reads "cried his wife" as verb + object, and "his" came first.
+    text = ("Mr. Hale sat by the fire with his paper.\n\n"
+            "\"Do you not want to know who has taken it?\" cried his wife impatiently.\n\n"
+            "\"I have no objection to hearing it,\" said Mr. Hale.\n")
+    found = speakers(text, nlp)
+    assert found[0][1:] == ("the wife", "tag-noun")
+
+
+def test_a_paragraph_ending_on_a_colon_introduces_the_next_speech(nlp):
+    text = ("Mrs. Kell and Mr. Osei sat at the table. Mr. Osei poured the tea.\n\n"
+            "Mrs. Kell leaned towards him and, after a while, said gravely:\n\n"
+            "\"Now, what would you do if you were married to an engineer?\"\n")
+    found = speakers(text, nlp)
+    assert found[0][1:] == ("Mrs. Kell", "tag-name")
+
+
+def test_a_lead_in_needs_the_colon(nlp):
+    text = ("Mrs. Kell and Mr. Osei sat at the table.\n\n"
+            "Mrs. Kell leaned towards him and smiled.\n\n"
+            "\"Now, what would you do if you were married to an engineer?\"\n")
+    assert speakers(text, nlp)[0][2] != "tag-name"
+
+
+def test_a_pronoun_in_the_names_own_clause_is_someone_else(nlp):
+    # "her" in "a Rabbit ran close by her" is Alice, not the Rabbit; "itself"
+    # says the Rabbit is "it".
+    text = ("In the afternoon Alice sat on the bank. Suddenly a Rabbit ran close by her. "
+            "The Rabbit said to itself that it was late. "
+            "The Rabbit took a watch out of its pocket.\n\n"
+            "\"Oh dear!\" she said.\n")
+    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+    analysis = analyse_chapter(chapter, parse_paragraphs(chapter, nlp), Config())
+    genders = {c.name: c.gender for c in analysis.characters}
+    assert genders.get("Rabbit") != "female"
+    assert speakers(text, nlp)[0][1] == "Alice"

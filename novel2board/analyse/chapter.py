@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
-from .characters import (NameIndex, NameSpan, best_name, build_name_index,
+from .characters import (NameIndex, NameSpan, best_name, build_name_index, inverted_tag_name,
                          find_name_spans, repeat_mentions, split_honorific)
 from .nlp import ReadingLexicon, load_lexicon
 from .places import find_locations, not_character_names
@@ -34,7 +34,13 @@ NOMINAL_PREFIX = "the-"
 _FIRST_PERSON_RATE = 8.0
 # A speech verb further than this (characters) from its quote is not its tag.
 _TAG_DISTANCE = 80
+# A paragraph of narration ending on these introduces the next one's speech.
+_LEAD_IN_MARKS = (":", "--", "\u2014")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_REFLEXIVES = frozenset({"herself", "himself", "itself"})
+# "its" and "itself" vote too: a rabbit or a ship that is "it" is neither.
+_PRONOUN_GENDER = {**{w: "female" for w in FEMALE}, **{w: "male" for w in MALE},
+                   "its": "neuter", "itself": "neuter"}
 
 
 def parse_paragraphs(chapter: ChapterText, nlp) -> list:
@@ -203,6 +209,9 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
              quotes: _Quotes) -> dict[str, str]:
     """Gender per character: bible pronouns, honorifics, then pronouns.
 
+    "neuter" for a character mostly called "it" (an animal, a machine): no
+    he or she then stands for it.
+
     A pronoun counts for a character when that character is the only one
     named in the sentence of narration it stands in or follows.
     """
@@ -221,19 +230,15 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
             continue
         sents = list(doc.sents)
         for k, sent in enumerate(sents):
-            named = {index.lookup(s.surface) for s in spans
+            named = {index.lookup(s.surface): s for s in spans
                      if sent.start <= s.first < sent.end}
             if len(named) != 1:
                 continue
-            cid = named.pop()
+            cid, span = named.popitem()
             following = sents[k + 1] if k + 1 < len(sents) else None
-            for tok in list(sent) + (list(following) if following else []):
-                if quotes.inside(para.start + tok.idx):
-                    continue
-                if tok.lower_ in FEMALE:
-                    votes[cid]["female"] += 1
-                elif tok.lower_ in MALE:
-                    votes[cid]["male"] += 1
+            for tok in _gender_evidence(doc[span.last], sent, following):
+                if not quotes.inside(para.start + tok.idx):
+                    votes[cid][_PRONOUN_GENDER[tok.lower_]] += 1
     result = {}
     for cid in index.clusters:
         vote = votes[cid]
@@ -244,6 +249,45 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
         else:
             result[cid] = "unknown"
     return result
+
+
+def _shown_gender(gender: str | None) -> str:
+    """What shots.json says: "neuter" (an "it") is only for resolving he/she."""
+    return gender if gender in ("female", "male") else "unknown"
+
+
+def _gender_evidence(name, sent, following):
+    """The he/she/his/her words likely to stand for `name`, the one name of `sent`.
+
+    Only words inside the name's own clause or the clauses under it, and only
+    when the name is their subject: a pronoun elsewhere in the sentence is
+    as often the protagonist ("the Rabbit was gone: she found herself...").
+    Inside the very clause only a possessive or a reflexive can be the name
+    (in "a Rabbit ran close by her", her is someone else).  A subject
+    pronoun opening the next sentence counts too.  "its"/"itself" vote
+    neuter: a rabbit that is "it" is no evidence of anyone.
+    """
+    verb = name.head
+    found = [t for t in sent if t.lower_ in _REFLEXIVES and _clause_verb(t) == verb]
+    if name.dep_ not in _SUBJECT_DEPS:
+        return found
+    for t in verb.subtree:
+        if t.lower_ not in _PRONOUN_GENDER or t.lower_ in _REFLEXIVES or t.i < name.i:
+            continue
+        if _clause_verb(t) != verb or t.dep_ == "poss":
+            found.append(t)
+    if following is not None:
+        found += [t for t in following if t.dep_ in _SUBJECT_DEPS
+                  and t.lower_ in SUBJECT_PRONOUNS]
+    return found
+
+
+def _clause_verb(tok):
+    """The verb of the clause `tok` stands in."""
+    head = tok.head
+    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+        head = head.head
+    return head
 
 
 # ------------------------------------------------------------- pronouns
@@ -355,6 +399,8 @@ def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon):
             if best is None or distance < best[0]:
                 best = (distance, p, subject)
     if best is None:
+        best = _lead_in(chapter, docs, quotes, spans[0], lexicon)
+    if best is None:
         return None, None, 0
     _, p, subject = best
     para = chapter.paragraphs[p]
@@ -368,6 +414,34 @@ def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon):
     return None, None, 0
 
 
+def _lead_in(chapter, docs, quotes: _Quotes, first: QuoteSpan, lexicon: ReadingLexicon):
+    """The subject of a paragraph of narration that introduces the quote:
+    'Mrs. Hilbery leaned towards him, remarking:' / 'Then she said dreamily--'.
+
+    Only for a quote that opens its paragraph right after a paragraph with
+    no speech in it that ends on a colon or a dash.
+    """
+    p = first.paragraph
+    para = chapter.paragraphs[p]
+    if p == 0 or first.continues or para.text[:first.start - para.start].strip():
+        return None
+    before, doc = chapter.paragraphs[p - 1], docs[p - 1]
+    if not before.text.rstrip().endswith(_LEAD_IN_MARKS) or len(doc) == 0 \
+            or quotes.at(before.start) is not None or quotes.at(before.end - 1) is not None:
+        return None
+    last = list(doc.sents)[-1]
+    verbs = [t for t in last if t.pos_ in ("VERB", "AUX")]
+    verbs.sort(key=lambda v: (not _is_speech_verb(v, lexicon), -v.i))
+    for verb in verbs:
+        while verb.dep_ in ("advcl", "xcomp", "conj") and not any(
+                c.dep_ in _SUBJECT_DEPS for c in verb.children):
+            verb = verb.head        # "..., remarking:" -> the subject of "leaned"
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            return 0, p - 1, subject
+    return None
+
+
 def _is_speech_verb(tok, lexicon: ReadingLexicon) -> bool:
     return tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in lexicon.speech_lemmas
                                             or tok.lower_ in lexicon.speech_forms)
@@ -378,8 +452,13 @@ def _speech_subject(verb, lexicon: ReadingLexicon):
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             return child
+    name = inverted_tag_name(verb, lexicon)
+    if name is not None:
+        return name
     doc = verb.doc
-    for tok in doc[verb.i + 1:min(verb.i + 4, len(doc))]:
+    for tok in doc[verb.i + 1:min(verb.i + 5, len(doc))]:
+        if tok.dep_ in ("poss", "det", "amod") and tok.head.i > tok.i:
+            continue        # "cried his wife", "said the old man": the noun speaks
         if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and (
                 tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns)):
             return tok
@@ -514,13 +593,13 @@ def _characters(index: NameIndex, mentions, genders, narrator: bool,
             aliases = sorted(set(aliases) | {"I"})
         result.append(Character(
             id=cid, name=name, aliases=tuple(aliases),
-            gender=genders.get(cid, "unknown"), mentions=n,
+            gender=_shown_gender(genders.get(cid)), mentions=n,
             description=cluster.bible.description if cluster.bible else None,
             narrator=cid == narrator_id))
     for cid in sorted(c for c in keep if c.startswith(NOMINAL_PREFIX)
                       and c not in index.clusters):
         result.append(Character(id=cid, name="the " + cid[len(NOMINAL_PREFIX):],
-                                aliases=(), gender=genders.get(cid, "unknown"),
+                                aliases=(), gender=_shown_gender(genders.get(cid)),
                                 mentions=counts.get(cid, 0)))
     if narrator and not narrator_id:
         result.append(Character(id=NARRATOR_ID, name="Narrator", aliases=("I",),

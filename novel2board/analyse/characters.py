@@ -145,6 +145,33 @@ def _speaking_names(doc, lexicon: ReadingLexicon):
                     and child.lower_ not in lexicon.not_people \
                     and child.lower_ not in lexicon.honorifics:
                 yield child
+                break
+        else:
+            name = inverted_tag_name(tok, lexicon)
+            if name is not None and name.ent_type_ != "PERSON":
+                yield name
+
+
+def inverted_tag_name(verb, lexicon: ReadingLexicon):
+    """The one capitalised word of an inverted tag right after a quote:
+    '"Three years," said Good.'  The parser often makes such a name an
+    adjective or an object; its place says it is the speaker."""
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if before is None or not (before.is_quote or before.text in (",", "\u2014", "--")):
+        return None
+    if verb.i + 1 >= len(doc):
+        return None
+    word = doc[verb.i + 1]
+    after = doc[word.i + 1] if word.i + 1 < len(doc) else None
+    if not (word.text[:1].isupper() and word.text[1:].islower() and word.is_alpha):
+        return None
+    if word.lower_ in lexicon.not_people or word.lower_ in lexicon.honorifics \
+            or word.pos_ in ("PRON", "DET"):
+        return None
+    if after is not None and not (after.is_punct or after.pos_ == "ADV"):
+        return None
+    return word
 
 
 def _blocked(surface: str, blocked: frozenset[str], label_votes) -> bool:

@@ -122,7 +122,7 @@ def attribute(turns: list[Turn], memory: Memory,
         changed = False
         for t in turns:
             if result[t.index][0] is None:
-                found = _conversation(t, turns, result)
+                found = _conversation(t, turns, result, memory)
                 if found[0]:
                     result[t.index] = found
                     changed = True
@@ -170,32 +170,42 @@ def _resolve(t: Turn, turns, result, memory: Memory, gender: str) -> str | None:
     return candidates[0]
 
 
+def _fits(t: Turn, cid: str | None, memory: Memory) -> bool:
+    """A "he said" turn is not given to a woman, nor "she said" to a man."""
+    if cid is None or t.tag_pronoun not in SUBJECT_PRONOUNS:
+        return cid is not None
+    known = memory.genders.get(cid)
+    return known in (None, "unknown", SUBJECT_PRONOUNS[t.tag_pronoun])
+
+
 def _adjacent(t: Turn) -> bool:
     return t.gap_before <= _CONVERSATION_GAP
 
 
-def _conversation(t: Turn, turns, result):
+def _conversation(t: Turn, turns, result, memory: Memory):
     i = t.index
     prev = result[i - 1][0] if i >= 1 and _adjacent(t) else None
     if prev is not None:
         p_turn = turns[i - 1]
         for name in p_turn.vocatives:
-            if name != prev and name not in t.vocatives:
+            if name != prev and name not in t.vocatives and _fits(t, name, memory):
                 return name, "vocative"
         if i >= 2 and _adjacent(p_turn):
             two_back = result[i - 2][0]
-            if two_back and two_back != prev and two_back not in t.vocatives:
+            if two_back and two_back != prev and two_back not in t.vocatives \
+                    and _fits(t, two_back, memory):
                 return two_back, "alternation"
     if i + 1 < len(turns) and _adjacent(turns[i + 1]):
         # The reply names this turn's speaker: "Tuppence, old bean!"
         nxt = result[i + 1][0]
         for name in turns[i + 1].vocatives:
-            if name != nxt and name not in t.vocatives:
+            if name != nxt and name not in t.vocatives and _fits(t, name, memory):
                 return name, "vocative"
         # Looking ahead: the turn after next is said by this turn's speaker.
         if i + 2 < len(turns) and _adjacent(turns[i + 2]):
             after = result[i + 2][0]
-            if nxt and after and nxt != after and after not in t.vocatives:
+            if nxt and after and nxt != after and after not in t.vocatives \
+                    and _fits(t, after, memory):
                 return after, "alternation"
     return None, None
 
@@ -210,16 +220,16 @@ def _fallback(t: Turn, turns, result, memory: Memory):
         j = i - 1
         while j >= 0 and _adjacent(turns[j + 1]) and i - j <= _CONVERSATION_TURNS:
             speaker = result[j][0]
-            if speaker and speaker not in exclude:
+            if speaker and speaker not in exclude and _fits(t, speaker, memory):
                 return speaker, "turn-taking"
             j -= 1
-        found = memory.recent(t.start, exclude=exclude)
+        found = [c for c in memory.recent(t.start, exclude=exclude) if _fits(t, c, memory)]
         if found:
             return found[0], "turn-taking"
-    found = memory.recent(t.start, exclude=exclude)
+    found = [c for c in memory.recent(t.start, exclude=exclude) if _fits(t, c, memory)]
     if found:
         return found[0], "nearest"
     for j in range(i - 1, -1, -1):
-        if result[j][0] and result[j][0] not in exclude:
+        if result[j][0] and result[j][0] not in exclude and _fits(t, result[j][0], memory):
             return result[j][0], "nearest"
     return None, None
