@@ -163,3 +163,29 @@ def test_a_pronoun_in_the_names_own_clause_is_someone_else(nlp):
     genders = {c.name: c.gender for c in analysis.characters}
     assert genders.get("Rabbit") != "female"
     assert speakers(text, nlp)[0][1] == "Alice"
+
+
+def test_a_conversation_set_in_one_paragraph_is_split_at_each_new_tag(nlp):
+    text = ("Dr. Venn came in from the rain and Miss Orr rose to meet him. "
+            "\"You are wet through,\" said Miss Orr. He shook his coat and "
+            "looked about the room for a long while. \"It is nothing,\" said "
+            "Dr. Venn.\n")
+    found = speakers(text, nlp)
+    assert [s for _, s, _ in found] == ["Miss Orr", "Dr. Venn"]
+
+
+def test_an_interrupting_tag_keeps_one_speaker(nlp):
+    text = ("Dr. Venn and Miss Orr sat by the fire.\n\n"
+            "\"You are wet,\" said Miss Orr. \"Sit down by the fire.\"\n")
+    found = speakers(text, nlp)
+    assert [s for _, s, _ in found] == ["Miss Orr", "Miss Orr"]
+
+
+def test_any_noun_that_speaks_in_a_tag_is_an_unnamed_speaker(nlp):
+    # "attendant" is not in reading.yaml's person_nouns.
+    text = ("Miss Orr came home late.\n\n"
+            "\"I cannot bear to be parted from you,\" sobbed the faithful attendant.\n\n"
+            "\"The letter,\" said the voice, \"is on the table.\"\n")
+    found = speakers(text, nlp)
+    assert found[0][1:] == ("the attendant", "tag-noun")
+    assert found[1][1] != "the voice"

@@ -36,6 +36,9 @@ _FIRST_PERSON_RATE = 8.0
 _TAG_DISTANCE = 80
 # A paragraph of narration ending on these introduces the next one's speech.
 _LEAD_IN_MARKS = (":", "--", "\u2014")
+# "Mary heard her say": the object form stands for the speaker.
+_OBJECT_FORMS = {"her": "she", "him": "he", "me": "i"}
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[A-Z\"'\u201c\u2018])")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _REFLEXIVES = frozenset({"herself", "himself", "itself"})
 # "its" and "itself" vote too: a rabbit or a ship that is "it" is neither.
@@ -86,12 +89,10 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
                for s in names for i in range(s.first, s.last + 1)}
 
     narrator = _told_in_first_person(chapter, docs, quotes)
-    genders = _genders(index, chapter, docs, names, quotes)
     nominals = _nominal_mentions(chapter, docs, quotes, name_of, lexicon)
+    genders = _genders(index, chapter, docs, names, nominals, quotes, lexicon)
     for (p, i, start, end, cid) in nominals:
         name_of[(p, i)] = cid
-        genders.setdefault(cid, lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
-                           or "unknown")
     memory = _memory([s for s in names if not quotes.inside(s.start)], index, genders,
                      nominals, docs)
     pronouns = _resolve_pronouns(chapter, docs, quotes, memory)
@@ -205,12 +206,13 @@ def _narrator_identity(turns, decided, names: list[NameSpan], quotes: _Quotes,
 
 
 # --------------------------------------------------------------- gender
-def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
-             quotes: _Quotes) -> dict[str, str]:
+def _genders(index: NameIndex, chapter, docs, names: list[NameSpan], nominals,
+             quotes: _Quotes, lexicon: ReadingLexicon) -> dict[str, str]:
     """Gender per character: bible pronouns, honorifics, then pronouns.
 
     "neuter" for a character mostly called "it" (an animal, a machine): no
-    he or she then stands for it.
+    he or she then stands for it.  Unnamed characters ("the doctor") start
+    from their noun's gender in reading.yaml, and pronouns add to it.
 
     A pronoun counts for a character when that character is the only one
     named in the sentence of narration it stands in or follows.
@@ -220,27 +222,31 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
         votes[cid].update(cluster.gender_votes)
         if cluster.bible and cluster.bible.pronouns:
             votes[cid][cluster.bible.gender] += 1000
-    by_para = defaultdict(list)
+    anchors = defaultdict(list)         # paragraph -> (token index, character)
     for s in names:
         if not quotes.inside(s.start):
-            by_para[s.paragraph].append(s)
+            anchors[s.paragraph].append((s.last, index.lookup(s.surface)))
+    for (p, i, _, _, cid) in nominals:
+        anchors[p].append((i, cid))
+        noun_gender = lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
+        if noun_gender and not votes[cid]:
+            votes[cid][noun_gender] += 1000     # "the wife" is a woman
     for para, doc in zip(chapter.paragraphs, docs):
-        spans = by_para.get(para.index)
-        if not spans:
+        found = anchors.get(para.index)
+        if not found:
             continue
         sents = list(doc.sents)
         for k, sent in enumerate(sents):
-            named = {index.lookup(s.surface): s for s in spans
-                     if sent.start <= s.first < sent.end}
+            named = {cid: i for i, cid in found if sent.start <= i < sent.end}
             if len(named) != 1:
                 continue
-            cid, span = named.popitem()
+            cid, i = named.popitem()
             following = sents[k + 1] if k + 1 < len(sents) else None
-            for tok in _gender_evidence(doc[span.last], sent, following):
+            for tok in _gender_evidence(doc[i], sent, following):
                 if not quotes.inside(para.start + tok.idx):
                     votes[cid][_PRONOUN_GENDER[tok.lower_]] += 1
     result = {}
-    for cid in index.clusters:
+    for cid in (*index.clusters, *(n[-1] for n in nominals)):
         vote = votes[cid]
         vote.pop("unknown", None)
         top = vote.most_common(2)
@@ -316,7 +322,8 @@ def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
                                   "LOWER": {"IN": sorted(lexicon.person_nouns)}}]])
     found = []
     for para, doc in zip(chapter.paragraphs, docs):
-        for _, i, _ in matcher(doc):
+        hits = {i for _, i, _ in matcher(doc)} | set(_speaking_nouns(doc, lexicon))
+        for i in sorted(hits):
             tok = doc[i]
             if (para.index, i) in name_of or quotes.inside(para.start + tok.idx):
                 continue
@@ -330,6 +337,32 @@ def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
             found.append((para.index, i, start, para.start + tok.idx + len(tok.text),
                           NOMINAL_PREFIX + tok.lower_))
     return found
+
+
+def _speaking_nouns(doc, lexicon: ReadingLexicon):
+    """Nouns reading.yaml does not list that speak in a tag next to a quote:
+    "sobbed the faithful attendant", "the leader replied"."""
+    for tok in doc:
+        if not _is_speech_verb(tok, lexicon) or not _next_to_quote(tok):
+            continue
+        subject = _speech_subject(tok, lexicon)
+        if subject is not None and subject.pos_ == "NOUN" \
+                and subject.lower_ not in lexicon.not_speakers:
+            yield subject.i
+
+
+def _right_after_quote(verb) -> bool:
+    """An inverted tag: '..." sobbed the attendant', where an object is odd."""
+    doc = verb.doc
+    return verb.i > 0 and (doc[verb.i - 1].is_quote
+                           or (verb.i > 1 and doc[verb.i - 2].is_quote
+                               and doc[verb.i - 1].is_punct))
+
+
+def _next_to_quote(verb) -> bool:
+    doc = verb.doc
+    near = doc[max(verb.i - 3, 0):verb.i + 4]
+    return any(t.is_quote for t in near)
 
 
 def _resolve_pronouns(chapter, docs, quotes: _Quotes, memory: Memory) -> dict:
@@ -360,13 +393,18 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
             groups[-1].append(i)
         else:
             groups.append([i])
+    groups = [part for group in groups
+              for part in _split_by_tags(chapter, docs, quotes, group, name_of, lexicon)]
     turns: list[Turn] = []
     last_para = None
     for n, group in enumerate(groups):
         spans = [quotes.spans[i] for i in group]
         paras = sorted({s.paragraph for s in spans})
         tag = _tag(chapter, docs, quotes, paras, spans, name_of, lexicon)
-        actors = _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator)
+        later_in_paragraph = group[0] > 0 and not spans[0].continues \
+            and quotes.spans[group[0] - 1].paragraph == spans[0].paragraph
+        actors = () if later_in_paragraph else \
+            _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator)
         vocatives = _vocatives(chapter, spans, name_of, docs)
         gap = paras[0] - last_para - 1 if last_para is not None else 99
         turns.append(Turn(index=n, quotes=tuple(group), first_paragraph=paras[0],
@@ -378,37 +416,85 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
     return turns
 
 
-def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon):
-    """(character id, pronoun, offset) of the speech verb nearest the quotes."""
+def _split_by_tags(chapter, docs, quotes: _Quotes, group: list[int], name_of,
+                   lexicon) -> list[list[int]]:
+    """A paragraph's quotes are one turn, unless a later quote has a tag of its
+    own naming someone else after a full sentence of narration:
+    '"Thank you," he said, and did not stir. Then she came back. "Well,"
+    said Mrs. Hall.'  Old books set whole conversations in one paragraph.
+    """
+    spans = [quotes.spans[i] for i in group]
+    if len(group) < 2 or spans[0].paragraph != spans[-1].paragraph:
+        return [group]
+    para = chapter.paragraphs[spans[0].paragraph]
+    parts = [[group[0]]]
+    speaker = _own_tag(chapter, docs, quotes, spans, 0, name_of, lexicon)
+    for k in range(1, len(group)):
+        own = _own_tag(chapter, docs, quotes, spans, k, name_of, lexicon)
+        between = para.text[spans[k - 1].end - para.start:spans[k].start - para.start]
+        if own and speaker and own != speaker and _SENTENCE_END.search(between):
+            parts.append([group[k]])
+        else:
+            parts[-1].append(group[k])
+        speaker = own or speaker
+    return parts
+
+
+def _own_tag(chapter, docs, quotes: _Quotes, spans, k: int, name_of, lexicon):
+    """The tag of the k-th quote of a paragraph alone: a speech verb after it
+    (before the next quote) or in the last sentence before it."""
+    span = spans[k]
+    para = chapter.paragraphs[span.paragraph]
+    before_from = spans[k - 1].end if k else para.start
+    before = para.text[before_from - para.start:span.start - para.start]
+    ends = list(_SENTENCE_END.finditer(before))
+    lo = before_from + ends[-1].end() if ends else before_from
+    hi = spans[k + 1].start if k + 1 < len(spans) else para.end
+    tag = _tag(chapter, docs, quotes, [span.paragraph], [span], name_of, lexicon,
+               window=(lo, hi))
+    return tag[:2] if tag[0] or tag[1] else None
+
+
+def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon,
+         window: tuple[int, int] | None = None):
+    """(character id, pronoun, offset) of the speech verb nearest the quotes.
+
+    `window` (source offsets) limits where the verb may stand.
+    """
     edges = [s.end for s in spans] + [s.start for s in spans]
-    best = None
+    found = []
     for p in paras:
         para, doc = chapter.paragraphs[p], docs[p]
         for tok in doc:
             if not _is_speech_verb(tok, lexicon):
                 continue
             pos = para.start + tok.idx
-            if quotes.inside(pos):
+            if quotes.inside(pos) or (window and not window[0] <= pos < window[1]):
                 continue
             distance = min(abs(pos - e) for e in edges)
             if distance > _TAG_DISTANCE:
                 continue
             subject = _speech_subject(tok, lexicon)
-            if subject is None:
-                continue
-            if best is None or distance < best[0]:
-                best = (distance, p, subject)
-    if best is None:
-        best = _lead_in(chapter, docs, quotes, spans[0], lexicon)
-    if best is None:
-        return None, None, 0
-    _, p, subject = best
-    para = chapter.paragraphs[p]
+            if subject is not None:
+                found.append((distance, p, subject))
+    found.sort(key=lambda f: f[0])
+    if not found and window is None:
+        found = [f for f in [_lead_in(chapter, docs, quotes, spans[0], lexicon)] if f]
+    # The nearest tag whose speaker can be told: "sobbed the faithful
+    # attendant" (nobody we know) does not hide "cried Miss Marjoribanks".
+    for _, p, subject in found:
+        tag = _tag_speaker(chapter.paragraphs[p], p, subject, name_of)
+        if tag[0] or tag[1]:
+            return tag
+    return None, None, 0
+
+
+def _tag_speaker(para, p: int, subject, name_of: dict):
     for t in [subject, *subject.children]:
         cid = name_of.get((p, t.i))
         if cid:
             return cid, None, 0
-    low = subject.lower_
+    low = _OBJECT_FORMS.get(subject.lower_, subject.lower_)
     if low in SUBJECT_PRONOUNS or low == "i":
         return None, low, para.start + subject.idx
     return None, None, 0
@@ -460,7 +546,8 @@ def _speech_subject(verb, lexicon: ReadingLexicon):
         if tok.dep_ in ("poss", "det", "amod") and tok.head.i > tok.i:
             continue        # "cried his wife", "said the old man": the noun speaks
         if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and (
-                tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns)):
+                tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns
+                or (_right_after_quote(verb) and tok.lower_ not in lexicon.not_speakers))):
             return tok
         if tok.is_punct:
             break

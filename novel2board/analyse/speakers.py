@@ -105,9 +105,6 @@ class Memory:
             if gender and self.genders.get(cid) not in (gender, None, "unknown"):
                 continue
             seen.append(cid)
-        if gender:
-            # A character known to have this gender beats one of unknown gender.
-            seen.sort(key=lambda c: self.genders.get(c) != gender)
         return seen
 
 
