@@ -407,11 +407,13 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
             _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator)
         vocatives = _vocatives(chapter, spans, name_of, docs)
         gap = paras[0] - last_para - 1 if last_para is not None else 99
+        last_actor = _last_actor(chapter, docs, quotes, spans[0], name_of, pronouns)
         turns.append(Turn(index=n, quotes=tuple(group), first_paragraph=paras[0],
                           last_paragraph=paras[-1], start=spans[0].start,
                           tag_name=tag[0], tag_pronoun=tag[1], tag_at=tag[2],
                           tag_by_noun=bool(tag[0] and tag[0].startswith(NOMINAL_PREFIX)),
-                          actors=actors, vocatives=vocatives, gap_before=max(gap, 0)))
+                          actors=actors, vocatives=vocatives, gap_before=max(gap, 0),
+                          last_actor=last_actor))
         last_para = paras[-1]
     return turns
 
@@ -500,6 +502,36 @@ def _tag_speaker(para, p: int, subject, name_of: dict):
     return None, None, 0
 
 
+def _narration_before(chapter, quotes: _Quotes, first: QuoteSpan):
+    """The paragraph before a quote that opens its own paragraph, when that
+    one is all narration; else None."""
+    p = first.paragraph
+    para = chapter.paragraphs[p]
+    if p == 0 or first.continues or para.text[:first.start - para.start].strip():
+        return None
+    before = chapter.paragraphs[p - 1]
+    k = bisect_right(quotes.starts, before.end) - 1
+    if not before.text.strip() or (k >= 0 and quotes.spans[k].end > before.start):
+        return None
+    return before
+
+
+def _last_actor(chapter, docs, quotes: _Quotes, first: QuoteSpan, name_of, pronouns):
+    """The character the paragraph of narration before the quote ends on:
+    'Terry blazed up at once.' / '"Ask him how far it is."'"""
+    before = _narration_before(chapter, quotes, first)
+    if before is None or not len(docs[before.index]):
+        return None
+    last = list(docs[before.index].sents)[-1]
+    subject = next((t for t in last if t.dep_ in _SUBJECT_DEPS and t.head == last.root), None)
+    if subject is None:
+        return None
+    cid = name_of.get((before.index, subject.i))
+    if cid is None and subject.lower_ in SUBJECT_PRONOUNS:
+        cid = pronouns.get(before.start + subject.idx, (0, None))[1]
+    return cid
+
+
 def _lead_in(chapter, docs, quotes: _Quotes, first: QuoteSpan, lexicon: ReadingLexicon):
     """The subject of a paragraph of narration that introduces the quote:
     'Mrs. Hilbery leaned towards him, remarking:' / 'Then she said dreamily--'.
@@ -507,15 +539,11 @@ def _lead_in(chapter, docs, quotes: _Quotes, first: QuoteSpan, lexicon: ReadingL
     Only for a quote that opens its paragraph right after a paragraph with
     no speech in it that ends on a colon or a dash.
     """
+    before = _narration_before(chapter, quotes, first)
+    if before is None or not before.text.rstrip().endswith(_LEAD_IN_MARKS):
+        return None
     p = first.paragraph
-    para = chapter.paragraphs[p]
-    if p == 0 or first.continues or para.text[:first.start - para.start].strip():
-        return None
-    before, doc = chapter.paragraphs[p - 1], docs[p - 1]
-    if not before.text.rstrip().endswith(_LEAD_IN_MARKS) or len(doc) == 0 \
-            or quotes.at(before.start) is not None or quotes.at(before.end - 1) is not None:
-        return None
-    last = list(doc.sents)[-1]
+    last = list(docs[p - 1].sents)[-1]
     verbs = [t for t in last if t.pos_ in ("VERB", "AUX")]
     verbs.sort(key=lambda v: (not _is_speech_verb(v, lexicon), -v.i))
     for verb in verbs:

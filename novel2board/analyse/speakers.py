@@ -71,6 +71,7 @@ class Turn:
     actors: tuple[str, ...] = ()     # subjects of narration verbs, in order
     vocatives: tuple[str, ...] = ()  # characters the turn addresses by name
     gap_before: int = 99             # paragraphs since the previous turn
+    last_actor: str | None = None    # subject the narration just before ends on
 
 
 @dataclass
@@ -146,6 +147,8 @@ def _local(t: Turn, turns, result, memory: Memory, narrator):
     for actor in actors:
         if actor not in t.vocatives:
             return actor, "actor"
+    if t.last_actor and t.last_actor not in t.vocatives:
+        return t.last_actor, "last-actor"
     return None, None
 
 
