@@ -189,3 +189,11 @@ def test_any_noun_that_speaks_in_a_tag_is_an_unnamed_speaker(nlp):
     found = speakers(text, nlp)
     assert found[0][1:] == ("the attendant", "tag-noun")
     assert found[1][1] != "the voice"
+
+
+def test_a_name_inside_the_quote_is_not_the_tag_subject(nlp):
+    # The parser makes "Blakeney" the subject of "said"; it is addressed.
+    text = ("Captain Eld rose from his chair when Temple and Blakeney came in.\n\n"
+            "\"My friend Blakeney,\" said he, \"told me I could be of service to you.\"\n")
+    found = speakers(text, nlp)
+    assert found[0][2] == "tag-pronoun"      # "he", not the name in the quote

@@ -403,8 +403,10 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
         tag = _tag(chapter, docs, quotes, paras, spans, name_of, lexicon)
         later_in_paragraph = group[0] > 0 and not spans[0].continues \
             and quotes.spans[group[0] - 1].paragraph == spans[0].paragraph
-        actors = () if later_in_paragraph else \
-            _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator)
+        # A later turn of a paragraph acts in the narration since the last quote.
+        window = (quotes.spans[group[0] - 1].end, spans[-1].end) \
+            if later_in_paragraph else None
+        actors = _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator, window)
         vocatives = _vocatives(chapter, spans, name_of, docs)
         gap = paras[0] - last_para - 1 if last_para is not None else 99
         last_actor = _last_actor(chapter, docs, quotes, spans[0], name_of, pronouns)
@@ -432,14 +434,30 @@ def _split_by_tags(chapter, docs, quotes: _Quotes, group: list[int], name_of,
     parts = [[group[0]]]
     speaker = _own_tag(chapter, docs, quotes, spans, 0, name_of, lexicon)
     for k in range(1, len(group)):
-        own = _own_tag(chapter, docs, quotes, spans, k, name_of, lexicon)
         between = para.text[spans[k - 1].end - para.start:spans[k].start - para.start]
+        own = _own_tag(chapter, docs, quotes, spans, k, name_of, lexicon) \
+            or _named_actor_before(docs[para.index], para, spans[k], between, name_of)
         if own and speaker and own != speaker and _SENTENCE_END.search(between):
             parts.append([group[k]])
         else:
             parts[-1].append(group[k])
         speaker = own or speaker
     return parts
+
+
+def _named_actor_before(doc, para, span, between: str, name_of):
+    """The named subject of the sentence of narration right before a quote:
+    'Lucy felt that she had been selfish. "Charlotte, you mustn't..."'."""
+    ends = list(_SENTENCE_END.finditer(between))
+    if not ends:
+        return None
+    lo = span.start - len(between) + ends[-1].end()
+    for tok in doc:
+        pos = para.start + tok.idx
+        if lo <= pos < span.start and tok.dep_ in _SUBJECT_DEPS:
+            cid = name_of.get((para.index, tok.i))
+            return (cid, None) if cid else None
+    return None
 
 
 def _own_tag(chapter, docs, quotes: _Quotes, spans, k: int, name_of, lexicon):
@@ -476,7 +494,8 @@ def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon,
             distance = min(abs(pos - e) for e in edges)
             if distance > _TAG_DISTANCE:
                 continue
-            subject = _speech_subject(tok, lexicon)
+            subject = _speech_subject(tok, lexicon,
+                                      quoted=lambda t: quotes.inside(para.start + t.idx))
             if subject is not None:
                 found.append((distance, p, subject))
     found.sort(key=lambda f: f[0])
@@ -561,10 +580,14 @@ def _is_speech_verb(tok, lexicon: ReadingLexicon) -> bool:
                                             or tok.lower_ in lexicon.speech_forms)
 
 
-def _speech_subject(verb, lexicon: ReadingLexicon):
-    """The speaker of "she said" and of "said Elizabeth" (often misparsed)."""
+def _speech_subject(verb, lexicon: ReadingLexicon, quoted=lambda tok: False):
+    """The speaker of "she said" and of "said Elizabeth" (often misparsed).
+
+    A subject inside the quote is the parser's mistake: in '"My friend
+    Blakeney," said he', Blakeney is addressed, and "he" speaks.
+    """
     for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS:
+        if child.dep_ in _SUBJECT_DEPS and not quoted(child):
             return child
     name = inverted_tag_name(verb, lexicon)
     if name is not None:
@@ -582,13 +605,16 @@ def _speech_subject(verb, lexicon: ReadingLexicon):
     return None
 
 
-def _actors(chapter, docs, quotes: _Quotes, paras, name_of, pronouns, narrator):
+def _actors(chapter, docs, quotes: _Quotes, paras, name_of, pronouns, narrator,
+            window: tuple[int, int] | None = None):
     """Characters who are subjects of verbs in the turn's narration, in order."""
     found: list[str] = []
     for p in paras[:1]:
         para, doc = chapter.paragraphs[p], docs[p]
         for tok in doc:
-            if tok.dep_ not in _SUBJECT_DEPS or quotes.inside(para.start + tok.idx):
+            pos = para.start + tok.idx
+            if tok.dep_ not in _SUBJECT_DEPS or quotes.inside(pos) \
+                    or (window and not window[0] <= pos < window[1]):
                 continue
             cid = name_of.get((p, tok.i))
             if cid is None and tok.lower_ in SUBJECT_PRONOUNS:
