@@ -280,18 +280,32 @@ def _gender_evidence(name, sent, following):
     for t in verb.subtree:
         if t.lower_ not in _PRONOUN_GENDER or t.lower_ in _REFLEXIVES or t.i < name.i:
             continue
-        if _clause_verb(t) != verb or t.dep_ == "poss":
-            found.append(t)
+        clause = _clause_verb(t)
+        if clause == verb and t.dep_ != "poss":
+            continue            # "a Rabbit ran close by her": someone else
+        if clause != verb and _reported(clause, verb):
+            continue            # "Philip did not know what she meant": often someone else
+        found.append(t)
     if following is not None:
         found += [t for t in following if t.dep_ in _SUBJECT_DEPS
                   and t.lower_ in SUBJECT_PRONOUNS]
     return found
 
 
+def _reported(clause, verb) -> bool:
+    """A clause that is what `verb` knows, says or sees (a complement), not a
+    clause of the same action ("when she came", "and she sat")."""
+    while clause != verb and clause.head.i != clause.i:
+        if clause.dep_ in ("ccomp", "xcomp", "relcl", "acl", "pcomp", "csubj"):
+            return True
+        clause = _clause_verb(clause)
+    return False
+
+
 def _clause_verb(tok):
     """The verb of the clause `tok` stands in."""
     head = tok.head
-    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
     return head
 
