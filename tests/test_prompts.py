@@ -415,3 +415,14 @@ def test_the_sample_board_keeps_the_guarantees():
         for prompt in p["midjourney"]:
             assert "--ar 239:100" in prompt and "--" not in prompt.split(" --")[0]
     assert checked > 100
+
+
+def test_a_narrator_the_analysis_named_keeps_their_own_bible_entry(tmp_path):
+    """Others call the "I" Wren: her own description, no "Narrator" alias needed."""
+    config = make_config(tmp_path)
+    cast = tuple(replace(c, narrator=True, aliases=(*c.aliases, "I"))
+                 if c.name == "Wren Halloway" else c for c in people(config))
+    drafter = PromptDrafter(config, cast, PLACES, 1)
+    p = drafter.draft(shot(description="Wren Halloway wades in."), None)
+    assert f"Wren Halloway: {WREN}" in p.flux[0]
+    assert "narrator" not in p.flux[0].lower() and not drafter.warnings
