@@ -125,6 +125,8 @@ def test_without_a_narrator_the_first_person_stays(nlp):
     # participles spaCy tags as past verbs stay participles
     ("Jory slept with his beanie pulled down over his eyes.",
      "Jory sleeps with his beanie pulled down over his eyes."),
+    ("Jory had fallen asleep with his beanie pulled down over his eyes and his arms folded.",
+     "Jory has fallen asleep with his beanie pulled down over his eyes and his arms folded."),
     ("The quarters were the last prefab, set a little apart from the rest.",
      "The quarters are the last prefab, set a little apart from the rest."),
     ("Tomas used to say that.", "Tomas used to say that."),
@@ -134,6 +136,13 @@ def test_without_a_narrator_the_first_person_stays(nlp):
     ("Tomas tightened things that didn't need tightening.",
      "Tomas tightens things that don't need tightening."),
     ("The one point three was that circle.", "The one point three is that circle."),
+    # ...but a past verb in a series is finite, and a number can name one thing
+    ("It hit the platform grating, bounced once, and went over the edge.",
+     "It hits the platform grating, bounces once, and goes over the edge."),
+    ("Dish fourteen had followed the source down.", "Dish fourteen has followed the source down."),
+    ("Ilse turned the mug around on her knee, one slow full turn, handle back to where it had "
+     "started.", "Ilse turns the mug around on her knee, one slow full turn, handle back to "
+     "where it has started."),
 ])
 def test_past_becomes_present_with_agreement(nlp, past, present):
     assert present_tense(nlp(past)) == present

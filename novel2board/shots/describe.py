@@ -56,16 +56,37 @@ def _simple_past(tok) -> bool:
     if not tok.text[:1].isalpha():
         return False
     if tok.tag_ == "VB":
-        return tok.dep_ == "conj" and tok.head.tag_ == "VBD" \
+        return tok.dep_ == "conj" and tok.head.tag_ == "VBD" and tok.i > 0 \
+            and tok.nbor(-1).dep_ == "cc" \
             and not any(c.dep_ in ("aux", "auxpass", "mark") for c in tok.children)
     if tok.tag_ != "VBD":
         return False
-    if tok.dep_ == "pcomp" and tok.head.lower_ in ("with", "without"):
-        return False
-    if tok.dep_ in ("acl", "advcl") and subject_of(tok) is None:
+    if _after_with(tok) or (tok.dep_ == "conj" and _after_with(tok.head)):
+        return False            # "with his beanie pulled down and his arms folded"
+    if tok.dep_ in ("acl", "advcl") and _participle_beside_a_finite_verb(tok):
         return False
     return not (tok.lemma_.lower() == "use" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
+
+
+def _after_with(tok) -> bool:
+    """"with his beanie pulled down": spaCy hangs the participle on "with"
+    or "with" on the participle."""
+    return (tok.dep_ == "pcomp" and tok.head.lower_ in ("with", "without")) or any(
+        c.dep_ == "mark" and c.lower_ in ("with", "without") for c in tok.children)
+
+
+def _participle_beside_a_finite_verb(tok) -> bool:
+    """"the last prefab, set a little apart": no subject, and the sentence's
+    verb is another one.  Not "It hit the grating, bounced once, and went
+    over": one of a series of past verbs ("went" hangs on "bounced"); nor
+    "the column of stitches ended in a line", where spaCy found no verb
+    for the sentence but this one."""
+    if subject_of(tok) is not None:
+        return False
+    root = tok.sent.root
+    return root is not tok and root.pos_ in ("VERB", "AUX") \
+        and not any(c.dep_ == "conj" and c.tag_ == "VBD" for c in tok.children)
 
 
 def _visible(tok) -> str | None:
@@ -104,9 +125,19 @@ def _agreeing_noun(subject):
 
 def _plural(noun) -> bool:
     return (noun.lower_ in _PLURAL_SUBJECTS or noun.tag_ in ("NNS", "NNPS")
-            or (noun.tag_ == "CD" and not any(    # "nine were", not "one point three"
-                t.lower_ in ("one", "1", "point") or "." in t.text for t in noun.subtree))
+            or _plural_number(noun)
             or any(c.dep_ == "conj" for c in noun.children))
+
+
+def _plural_number(noun) -> bool:
+    """"Nine were from his sister"; not "the one point three was", nor a
+    number that names a thing ("dish fourteen was", "Dish fourteen had")."""
+    if noun.tag_ != "CD" or any(t.lower_ in ("one", "1", "point") or "." in t.text
+                                for t in noun.subtree):
+        return False
+    before = noun.doc[noun.i - 1] if noun.i > 0 else None
+    return not any(c.dep_ == "compound" for c in noun.children) \
+        and not (before is not None and before.pos_ in ("NOUN", "PROPN"))
 
 
 def strip_markup(text: str) -> str:
