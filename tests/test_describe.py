@@ -127,6 +127,9 @@ def test_without_a_narrator_the_first_person_stays(nlp):
      "Jory sleeps with his beanie pulled down over his eyes."),
     ("Jory had fallen asleep with his beanie pulled down over his eyes and his arms folded.",
      "Jory has fallen asleep with his beanie pulled down over his eyes and his arms folded."),
+    ("Jory had fallen asleep at the far desk with his beanie pulled down over his eyes and his "
+     "arms folded, like a man waiting for a bus.", "Jory has fallen asleep at the far desk with "
+     "his beanie pulled down over his eyes and his arms folded, like a man waiting for a bus."),
     ("The quarters were the last prefab, set a little apart from the rest.",
      "The quarters are the last prefab, set a little apart from the rest."),
     ("Tomas used to say that.", "Tomas used to say that."),

@@ -61,9 +61,7 @@ def _simple_past(tok) -> bool:
             and not any(c.dep_ in ("aux", "auxpass", "mark") for c in tok.children)
     if tok.tag_ != "VBD":
         return False
-    if _after_with(tok) or (tok.dep_ == "conj" and _after_with(tok.head)):
-        return False            # "with his beanie pulled down and his arms folded"
-    if tok.dep_ in ("acl", "advcl") and _participle_beside_a_finite_verb(tok):
+    if _participle(tok):
         return False
     return not (tok.lemma_.lower() == "use" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
@@ -76,17 +74,23 @@ def _after_with(tok) -> bool:
         c.dep_ == "mark" and c.lower_ in ("with", "without") for c in tok.children)
 
 
-def _participle_beside_a_finite_verb(tok) -> bool:
-    """"the last prefab, set a little apart": no subject, and the sentence's
-    verb is another one.  Not "It hit the grating, bounced once, and went
-    over": one of a series of past verbs ("went" hangs on "bounced"); nor
-    "the column of stitches ended in a line", where spaCy found no verb
-    for the sentence but this one."""
-    if subject_of(tok) is not None:
+def _participle(tok) -> bool:
+    """A VBD that is a past participle: after "with" ("with his beanie
+    pulled down"), coordinated with one ("... and his arms folded"), or a
+    modifier with no subject while the sentence's verb is another one ("the
+    last prefab, set a little apart").  Not "It hit the grating, bounced
+    once, and went over": one of a series of past verbs that share a
+    subject ("went" hangs on "bounced"); nor "the column of stitches ended
+    in a line", where spaCy found no verb for the sentence but this one."""
+    if _after_with(tok):
+        return True
+    if tok.dep_ == "conj" and tok.head.tag_ == "VBD":
+        return _participle(tok.head)
+    if tok.dep_ not in ("acl", "advcl") or subject_of(tok) is not None:
         return False
     root = tok.sent.root
-    return root is not tok and root.pos_ in ("VERB", "AUX") \
-        and not any(c.dep_ == "conj" and c.tag_ == "VBD" for c in tok.children)
+    return root is not tok and root.pos_ in ("VERB", "AUX") and not any(
+        c.dep_ == "conj" and c.tag_ == "VBD" and subject_of(c) is None for c in tok.children)
 
 
 def _visible(tok) -> str | None:
