@@ -192,7 +192,7 @@ class PromptDrafter:
         if c is None:
             return Person(id=cid, name=cid, description=None, fallback="a person", noun=noun)
         entry = self.bible.get(c.name)
-        name = _cap(display_name(c)) if c.narrator else c.name
+        name = _cap(display_name(c))         # "The soldier: a man." starts a sentence
         description = (c.description or "").strip() or None
         if c.narrator and description is None:
             # A first-person narrator the analysis could not name, or named
