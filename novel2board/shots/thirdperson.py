@@ -159,6 +159,8 @@ class Retelling:
 
     def _kept_spans(self, doc) -> list[tuple[int, int]]:
         spans = self._kept.get(id(doc))
+        if spans is None and "*" not in doc.text and "_" not in doc.text:
+            spans = self._kept[id(doc)] = []
         if spans is None:
             spans = [(m.start(), m.end()) for m in _EMPHASIS.finditer(doc.text)
                      if any(_first_person(t) for t in doc.char_span(
@@ -180,6 +182,8 @@ class Retelling:
     def verb(self, tok) -> str | None:
         """A present-tense verb or a contraction whose subject was "I",
         agreeing with the third person; else None (left to the caller)."""
+        if tok.tag_ != "VBP" and not tok.text.startswith(_APOSTROPHES):
+            return None                             # (cheap: most tokens stop here)
         subject = subject_of(tok)
         if subject is None or not _first_person(subject) or self._kept_as_written(subject):
             return None
