@@ -203,7 +203,7 @@ class Retelling:
 
     def _spelled_out(self, tok, plural: bool) -> str:
         lemma = tok.lemma_.lower()
-        if tok.lower_[1:] in ("ll",):
+        if tok.lower_[1:] == "ll":
             return "will"
         if tok.lower_[1:] == "d":
             # "I'd looked", "I'd only been looking": had (a past perfect stays
