@@ -107,3 +107,20 @@ def test_a_name_that_mostly_follows_a_place_preposition_is_a_place(nlp):
     found = by_name(analyse(text, nlp))
     assert "Ogilvy" in found
     assert "Woking" not in found
+
+
+def test_gender_counts_only_pronouns_that_can_stand_for_the_name(nlp):
+    # "He ... Edda's father in his overalls" and "the soldier ... Edda stopped
+    # the van. He came round" are other people's pronouns; "reach it down for
+    # her" is not Tomas.  Before these were set aside, Edda came out male.
+    text = ("\"We are late,\" said Edda Kross. Edda Kross drove the van down the hill. She "
+            "held her cigarette out of the window.\n\n"
+            "In the square the soldier stepped into the road, and Edda Kross stopped the "
+            "van. He came round to her window. He was about nineteen.\n\n"
+            "He did not look at the boats, or at Edda Kross's father in his overalls. He "
+            "looked at the lieutenant, and his hands shook.\n\n"
+            "Edda Kross sat on the bed. The tin was too high, and Tomas had to reach it "
+            "down for her.\n")
+    found = by_name(analyse(text, nlp))
+    assert found["Edda Kross"].gender == "female"
+    assert found["Tomas"].gender == "unknown"

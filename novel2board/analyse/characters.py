@@ -30,10 +30,15 @@ from ..config import CharacterBible
 from ..model import ChapterText
 from ..read.slugs import id_slug
 from .nlp import ReadingLexicon
+from .speakers import FEMALE, MALE
 
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
+# Object pronouns: in the sentence that names someone as its subject they
+# stand for someone else ("Tomas reached it down for her"); "her" as a
+# possessive ("Ilse put her coat down") is the named one's.
+_OBJECT_PRONOUNS = {"him", "her"}
 
 
 def split_honorific(name: str, lexicon: ReadingLexicon) -> tuple[str | None, str]:
@@ -131,6 +136,59 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
         for alias in (entry.name, *entry.aliases):
             counts.setdefault(alias, 0)
     return keep, counts
+
+
+def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_of,
+                  lexicon: ReadingLexicon, quoted=lambda pos: False) -> dict[str, Counter]:
+    """He/she/his/her votes for whoever `key_of(span)` says a name stands for.
+
+    A pronoun counts for a name when the sentence of narration it stands in
+    names that one person and no one else, and the pronoun comes after the
+    name ("Edda sat down and opened her tin"), or when it stands in the next
+    sentence and that sentence names no one.  A person noun in the sentence
+    ("the soldier", "Edda's father") is someone else the pronoun may stand
+    for, so such sentences do not count; nor does "He looked at Edda", where
+    the pronoun comes first and stands for someone else.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    by_para: dict[int, list[NameSpan]] = defaultdict(list)
+    for s in spans:
+        if not quoted(s.start):
+            by_para[s.paragraph].append(s)
+    for para, doc in zip(chapter.paragraphs, docs):
+        named = by_para.get(para.index)
+        if not named:
+            continue
+        sents = list(doc.sents)
+        in_name = {i for s in named for i in range(s.first, s.last + 1)}
+
+        def others(sent) -> bool:
+            """A person noun that is not part of a name: someone else."""
+            return any(t.pos_ == "NOUN" and t.lower_ in lexicon.person_nouns
+                       and t.i not in in_name and not quoted(para.start + t.idx)
+                       for t in sent)
+
+        def count(key, tokens, same_sentence: bool):
+            for tok in tokens:
+                if tok.lower_ not in FEMALE and tok.lower_ not in MALE \
+                        or quoted(para.start + tok.idx):
+                    continue
+                if same_sentence and tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss":
+                    continue    # "Tomas reached it down for her": someone else
+                votes[key]["female" if tok.lower_ in FEMALE else "male"] += 1
+
+        for k, sent in enumerate(sents):
+            here = [s for s in named if sent.start <= s.first < sent.end]
+            keys = {key_of(s) for s in here}
+            if len(keys) != 1 or None in keys or others(sent):
+                continue
+            key = keys.pop()
+            count(key, doc[min(s.last for s in here) + 1:sent.end], True)
+            following = sents[k + 1] if k + 1 < len(sents) else None
+            if following is not None and not others(following) \
+                    and not any(following.start <= s.first < following.end for s in named):
+                count(key, following, False)
+    return votes
 
 
 def _speaking_names(doc, lexicon: ReadingLexicon):
