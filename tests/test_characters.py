@@ -124,3 +124,28 @@ def test_gender_counts_only_pronouns_that_can_stand_for_the_name(nlp):
     found = by_name(analyse(text, nlp))
     assert found["Edda Kross"].gender == "female"
     assert found["Tomas"].gender == "unknown"
+
+
+def test_a_married_and_an_unmarried_title_are_two_people():
+    # "Mrs. Sedley" is Miss Sedley's mother, not Miss Sedley, nor the "Miss
+    # Amelia Sedley" that "Miss Sedley" is.
+    index = build_name_index(Counter({"Miss Amelia Sedley": 2, "Miss Sedley": 8,
+                                      "Mrs. Sedley": 2}), (), load_lexicon())
+    assert index.lookup("Miss Sedley") == index.lookup("Miss Amelia Sedley")
+    assert index.lookup("Mrs. Sedley") != index.lookup("Miss Sedley")
+    index = build_name_index(Counter({"Miss Marjoribanks": 13, "Mrs Marjoribanks": 3}), (),
+                             load_lexicon())
+    assert index.lookup("Miss Marjoribanks") != index.lookup("Mrs Marjoribanks")
+
+
+def test_mr_and_mrs_join_only_a_full_name_of_their_gender():
+    lexicon = load_lexicon()
+    counts = Counter({"Winnie Verloc": 1, "Winnie": 10, "Mr Verloc": 14, "Mrs Verloc": 4})
+    # Nothing tells Winnie's gender: neither title can say which one she is.
+    index = build_name_index(counts, (), lexicon)
+    assert index.lookup("Mr Verloc") != index.lookup("Winnie")
+    assert index.lookup("Mrs Verloc") != index.lookup("Mr Verloc")
+    # "Winnie ... she ... her": Mrs Verloc is Winnie, Mr Verloc someone else.
+    index = build_name_index(counts, (), lexicon, {"Winnie": Counter(female=6)})
+    assert index.lookup("Mrs Verloc") == index.lookup("Winnie") == index.lookup("Winnie Verloc")
+    assert index.lookup("Mr Verloc") != index.lookup("Winnie")

@@ -70,7 +70,9 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
     first, counts = find_name_spans(chapter, docs, config.characters, lexicon,
                                     quoted=quotes.inside,
                                     blocked=not_character_names(chapter, docs, config))
-    index = build_name_index(counts, config.characters, lexicon)
+    index = build_name_index(counts, config.characters, lexicon,
+                             pronoun_votes(chapter, docs, first, lambda s: s.surface,
+                                           lexicon, quotes.inside))
     names = [s for s in repeat_mentions(chapter, docs, index, first)
              if index.lookup(s.surface)]
     # Words NER took for names are dropped before anyone can be said to speak.

@@ -39,6 +39,10 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
 # stand for someone else ("Tomas reached it down for her"); "her" as a
 # possessive ("Ilse put her coat down") is the named one's.
 _OBJECT_PRONOUNS = {"him", "her"}
+# A pronoun after a name that is its sentence's subject ("Winnie had other
+# charms: her youth...") is surer evidence of gender than one after a name
+# that is not ("He never took Winnie to the theatre, his evenings...").
+_SUBJECT_WEIGHT = 3
 
 
 def split_honorific(name: str, lexicon: ReadingLexicon) -> tuple[str | None, str]:
@@ -142,13 +146,14 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
                   lexicon: ReadingLexicon, quoted=lambda pos: False) -> dict[str, Counter]:
     """He/she/his/her votes for whoever `key_of(span)` says a name stands for.
 
-    A pronoun counts for a name when the sentence of narration it stands in
-    names that one person and no one else, and the pronoun comes after the
-    name ("Edda sat down and opened her tin"), or when it stands in the next
-    sentence and that sentence names no one.  A person noun in the sentence
-    ("the soldier", "Edda's father") is someone else the pronoun may stand
-    for, so such sentences do not count; nor does "He looked at Edda", where
-    the pronoun comes first and stands for someone else.
+    Only a sentence of narration that names one person and no one else
+    counts.  In it, the pronouns after the name count ("Edda sat down and
+    opened her tin"), except objects: "Tomas reached it down for her" is
+    someone else.  In the next sentence, if it names no one, its first
+    gendered pronoun counts when it is the subject ("Tomas came in. He sat
+    down.").  A person noun in either sentence ("the soldier", "Edda's
+    father") is someone else the pronouns may stand for, so neither counts.
+    Votes after a name that is the sentence's subject weigh more.
     """
     votes: dict[str, Counter] = defaultdict(Counter)
     by_para: dict[int, list[NameSpan]] = defaultdict(list)
@@ -159,36 +164,48 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
         named = by_para.get(para.index)
         if not named:
             continue
-        sents = list(doc.sents)
         in_name = {i for s in named for i in range(s.first, s.last + 1)}
+
+        def narration(tok) -> bool:
+            return not quoted(para.start + tok.idx)
 
         def others(sent) -> bool:
             """A person noun that is not part of a name: someone else."""
-            return any(t.pos_ == "NOUN" and t.lower_ in lexicon.person_nouns
-                       and t.i not in in_name and not quoted(para.start + t.idx)
-                       for t in sent)
+            return any(t.pos_ == "NOUN" and t.lemma_.lower() in lexicon.person_nouns
+                       and t.i not in in_name and narration(t) for t in sent)
 
-        def count(key, tokens, same_sentence: bool):
-            for tok in tokens:
-                if tok.lower_ not in FEMALE and tok.lower_ not in MALE \
-                        or quoted(para.start + tok.idx):
-                    continue
-                if same_sentence and tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss":
-                    continue    # "Tomas reached it down for her": someone else
-                votes[key]["female" if tok.lower_ in FEMALE else "male"] += 1
-
+        sents = list(doc.sents)
         for k, sent in enumerate(sents):
             here = [s for s in named if sent.start <= s.first < sent.end]
             keys = {key_of(s) for s in here}
             if len(keys) != 1 or None in keys or others(sent):
                 continue
+            subject = any(_is_subject(doc[s.last]) for s in here)
+            weight = _SUBJECT_WEIGHT if subject else 1
             key = keys.pop()
-            count(key, doc[min(s.last for s in here) + 1:sent.end], True)
+            for tok in doc[min(s.last for s in here) + 1:sent.end]:
+                gender = _pronoun_gender(tok)
+                if gender and narration(tok) \
+                        and not (tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss"):
+                    votes[key][gender] += weight
             following = sents[k + 1] if k + 1 < len(sents) else None
-            if following is not None and not others(following) \
-                    and not any(following.start <= s.first < following.end for s in named):
-                count(key, following, False)
+            if following is None or others(following) \
+                    or any(following.start <= s.first < following.end for s in named):
+                continue
+            first = next((t for t in following if _pronoun_gender(t) and narration(t)), None)
+            if first is not None and _is_subject(first):
+                votes[key][_pronoun_gender(first)] += weight
     return votes
+
+
+def _pronoun_gender(tok) -> str | None:
+    low = tok.lower_
+    return "female" if low in FEMALE else "male" if low in MALE else None
+
+
+def _is_subject(tok) -> bool:
+    return tok.dep_ in ("nsubj", "nsubjpass") \
+        or tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass")
 
 
 def _speaking_names(doc, lexicon: ReadingLexicon):
@@ -307,13 +324,27 @@ class Cluster:
     name: str                    # the fullest name seen
     honorific_gender: str | None = None
     aliases: Counter = field(default_factory=Counter)
-    gender_votes: Counter = field(default_factory=Counter)
+    gender_votes: Counter = field(default_factory=Counter)    # from honorifics
     bible: CharacterBible | None = None
     core_words: tuple[str, ...] = ()     # lower-case words of the full name
+    pronoun_votes: Counter = field(default_factory=Counter)   # see pronoun_votes
+    titles: set = field(default_factory=set)                  # "mrs", "dr"...
 
     @property
     def size(self) -> int:
         return sum(self.aliases.values())
+
+    @property
+    def known_gender(self) -> str | None:
+        """The bible's, an honorific's, or a clear pronoun majority (two to one)."""
+        if self.bible is not None and self.bible.gender != "unknown":
+            return self.bible.gender
+        if self.honorific_gender:
+            return self.honorific_gender
+        top = self.pronoun_votes.most_common(2)
+        if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] >= 2 * top[1][1]):
+            return top[0][0]
+        return None
 
 
 @dataclass(frozen=True)
@@ -330,8 +361,25 @@ class NameIndex:
 
 
 def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
-                     lexicon: ReadingLexicon) -> NameIndex:
-    """Cluster a chapter's names, bible entries first, fullest names next."""
+                     lexicon: ReadingLexicon,
+                     pronouns: dict[str, Counter] | None = None) -> NameIndex:
+    """Cluster a chapter's names, bible entries first, fullest names next.
+
+    `pronouns` (surface -> he/she votes, from `pronoun_votes`) tells the
+    gender of a full name before a titled surname joins it: "Mr. Verloc"
+    does not join "Winnie Verloc" when "Winnie" is followed by "she".
+    """
+    pronouns = pronouns or {}
+    by_lower: dict[str, Counter] = defaultdict(Counter)
+    for surface, vote in pronouns.items():
+        by_lower[surface.lower()].update(vote)
+    # Surnames the chapter gives both a man's and a woman's title.
+    titled: dict[str, set] = defaultdict(set)
+    for surface in counts:
+        honorific, core = split_honorific(surface, lexicon)
+        if honorific and len(core.split()) == 1 and lexicon.honorifics.get(honorific.lower()):
+            titled[core.lower()].add(lexicon.honorifics[honorific.lower()])
+    couples = {word for word, genders in titled.items() if len(genders) > 1}
     clusters: dict[str, Cluster] = {}
     by_surface: dict[str, str] = {}
     for entry in bible:
@@ -354,14 +402,20 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
         honorific, core = split_honorific(surface, lexicon)
         gender = lexicon.honorifics.get(honorific.lower()) if honorific else None
         cid = by_surface.get(surface.lower()) or _join(core, honorific, gender, clusters,
-                                                       by_surface, lexicon)
+                                                       lexicon, couples)
         if cid is None:
             cid = _new_id(surface if honorific and len(core.split()) == 1 else core, clusters)
-            clusters[cid] = Cluster(core if len(core.split()) > 1 else surface,
-                                    honorific_gender=gender,
-                                    core_words=tuple(core.lower().split()))
+            words = tuple(core.lower().split())
+            clusters[cid] = Cluster(core if len(words) > 1 else surface,
+                                    honorific_gender=gender, core_words=words)
+            if len(words) > 1:
+                # What "she" says of "Winnie" alone says it of "Winnie Verloc".
+                clusters[cid].pronoun_votes.update(by_lower.get(words[0], ()))
         cluster = clusters[cid]
         cluster.aliases[surface] += max(counts[surface], 0)
+        cluster.pronoun_votes.update(pronouns.get(surface, ()))
+        if honorific:
+            cluster.titles.add(honorific.lower())
         if gender:
             cluster.gender_votes[gender] += 3 * max(counts[surface], 1)
             cluster.honorific_gender = cluster.honorific_gender or gender
@@ -373,9 +427,14 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
     return NameIndex(by_surface, clusters, surfaces)
 
 
-def _join(core: str, honorific: str | None, gender: str | None, clusters, by_surface,
-          lexicon: ReadingLexicon) -> str | None:
-    """The one existing character this name belongs to, if any."""
+def _join(core: str, honorific: str | None, gender: str | None, clusters,
+          lexicon: ReadingLexicon, couples: set = frozenset()) -> str | None:
+    """The one existing character this name belongs to, if any.
+
+    `couples`: surnames seen with both a man's and a woman's title ("Mr. and
+    Mrs. Verloc"); such a titled surname joins only a full name whose gender
+    is known to fit.
+    """
     words = core.lower().split()
     if not words:
         return None
@@ -389,18 +448,21 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters, by_sur
                     and c.core_words[0][:1] == words[0][0]]
         return same[0] if len(same) == 1 else None
     word = words[0]
+    title = honorific.lower() if honorific else None
     fits = [cid for cid, c in clusters.items()
             if len(c.core_words) > 1 or c.bible is not None
-            if _gender_fits(c, gender)]
+            if _fits(c, gender, title, lexicon)]
     if honorific:
         # "Mr. Darcy": a surname; "Sir Walter", "Aunt Shaw" may be either.
+        if word in couples and gender:
+            fits = [cid for cid in fits if clusters[cid].known_gender == gender]
         last = [cid for cid in fits if clusters[cid].core_words[-1:] == (word,)]
         any_word = [cid for cid in fits if word in clusters[cid].core_words]
         candidates = last or any_word
         if len(candidates) == 1:
             return candidates[0]
         same = [cid for cid, c in clusters.items()
-                if c.core_words == (word,) and _gender_fits(c, gender)
+                if c.core_words == (word,) and _fits(c, gender, title, lexicon)
                 and c.honorific_gender == gender]
         return same[0] if same else None
     candidates = [cid for cid, c in clusters.items() if word in c.core_words]
@@ -416,11 +478,19 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters, by_sur
     return max(candidates, key=lambda cid: (clusters[cid].size, cid))
 
 
-def _gender_fits(cluster: Cluster, gender: str | None) -> bool:
-    if gender is None:
-        return True
-    known = cluster.honorific_gender or (cluster.bible.gender if cluster.bible else None)
-    return known in (None, "unknown", gender)
+def _fits(cluster: Cluster, gender: str | None, title: str | None,
+          lexicon: ReadingLexicon) -> bool:
+    """Can a name with this honorific's gender and title join the cluster?
+
+    "Mrs. Sedley" never joins a "Miss Sedley" or a "Miss Amelia Sedley".
+    """
+    if title and cluster.titles:
+        married = lexicon.married_titles
+        unmarried = lexicon.unmarried_titles
+        if title in married and cluster.titles & unmarried \
+                or title in unmarried and cluster.titles & married:
+            return False
+    return gender is None or cluster.known_gender in (None, gender)
 
 
 def _new_id(name: str, clusters: dict) -> str:
