@@ -149,3 +149,45 @@ def test_mr_and_mrs_join_only_a_full_name_of_their_gender():
     index = build_name_index(counts, (), lexicon, {"Winnie": Counter(female=6)})
     assert index.lookup("Mrs Verloc") == index.lookup("Winnie") == index.lookup("Winnie Verloc")
     assert index.lookup("Mr Verloc") != index.lookup("Winnie")
+
+
+def test_miss_and_a_surname_is_not_the_sister_called_by_her_first_name():
+    # The eldest unmarried daughter is "Miss Pinkerton"; a younger one is
+    # "Miss Jemima" (Miss Jemima Pinkerton).
+    lexicon = load_lexicon()
+    index = build_name_index(Counter({"Miss Jemima Pinkerton": 1, "Miss Pinkerton": 17,
+                                      "Miss Jemima": 8}), (), lexicon)
+    assert index.lookup("Miss Jemima") == index.lookup("Miss Jemima Pinkerton")
+    assert index.lookup("Miss Pinkerton") != index.lookup("Miss Jemima")
+    # Without a "Miss Jemima", Miss Pinkerton is the one Jemima Pinkerton.
+    index = build_name_index(Counter({"Miss Jemima Pinkerton": 1, "Miss Pinkerton": 17}),
+                             (), lexicon)
+    assert index.lookup("Miss Pinkerton") == index.lookup("Miss Jemima Pinkerton")
+
+
+def test_first_and_last_names_of_a_full_name_are_searched_alone():
+    # NER may tag "Amelia" alone as a place; as part of "Amelia Sedley" she is
+    # a person, and every "Amelia" is searched for as her.  "Sedley" belongs
+    # to two people and is left alone.
+    index = build_name_index(Counter({"Miss Amelia Sedley": 2, "John Sedley": 1}), (),
+                             load_lexicon())
+    assert "Amelia" in index.surfaces and "Sedley" not in index.surfaces
+    assert index.lookup("Amelia") == index.lookup("Miss Amelia Sedley")
+    assert index.lookup("John") == index.lookup("John Sedley") != index.lookup("Amelia")
+
+
+def test_a_name_in_capitals_is_the_same_name(nlp):
+    text = ("TOM!\n\n"
+            "No answer. Tom was not in the garden. Tom Sawyer had gone to the river, "
+            "and Tom did not come back until dark.\n")
+    analysis = analyse(text, nlp)
+    tom = by_name(analysis)["Tom Sawyer"]
+    assert any(text[m.start:m.end] == "TOM" and m.character == tom.id
+               for m in analysis.mentions)
+
+
+def test_a_town_is_not_a_person_unless_titled():
+    from novel2board.analyse.characters import plausible_name
+    lexicon = load_lexicon()
+    assert not plausible_name("Tarry Town", lexicon)
+    assert plausible_name("Mrs. Town", lexicon)

@@ -304,6 +304,7 @@ def repeat_mentions(chapter: ChapterText, docs: list, index: "NameIndex",
     matcher = PhraseMatcher(docs[0].vocab)
     surfaces = {s for s in index.surfaces if s}
     surfaces |= {s[0].upper() + s[1:] for s in surfaces}
+    surfaces |= {s.upper() for s in surfaces}      # "TOM" in a heading or a shout
     matcher.add("NAME", [Doc(docs[0].vocab, words=s.split()) for s in sorted(surfaces)])
     found = list(first)
     for para, doc in zip(chapter.paragraphs, docs):
@@ -373,13 +374,7 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
     by_lower: dict[str, Counter] = defaultdict(Counter)
     for surface, vote in pronouns.items():
         by_lower[surface.lower()].update(vote)
-    # Surnames the chapter gives both a man's and a woman's title.
-    titled: dict[str, set] = defaultdict(set)
-    for surface in counts:
-        honorific, core = split_honorific(surface, lexicon)
-        if honorific and len(core.split()) == 1 and lexicon.honorifics.get(honorific.lower()):
-            titled[core.lower()].add(lexicon.honorifics[honorific.lower()])
-    couples = {word for word, genders in titled.items() if len(genders) > 1}
+    titled = _TitledWords.of(counts, lexicon)
     clusters: dict[str, Cluster] = {}
     by_surface: dict[str, str] = {}
     for entry in bible:
@@ -402,7 +397,7 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
         honorific, core = split_honorific(surface, lexicon)
         gender = lexicon.honorifics.get(honorific.lower()) if honorific else None
         cid = by_surface.get(surface.lower()) or _join(core, honorific, gender, clusters,
-                                                       lexicon, couples)
+                                                       lexicon, titled)
         if cid is None:
             cid = _new_id(surface if honorific and len(core.split()) == 1 else core, clusters)
             words = tuple(core.lower().split())
@@ -422,18 +417,72 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
         by_surface.setdefault(surface.lower(), cid)
         if not honorific or len(core.split()) > 1:
             by_surface.setdefault(core.lower(), cid)
+    parts = _name_parts(clusters, by_surface, lexicon)
     surfaces = tuple(sorted({a for c in clusters.values() for a in c.aliases}
-                            | {a for e in bible for a in (e.name, *e.aliases)}))
+                            | {a for e in bible for a in (e.name, *e.aliases)} | set(parts)))
     return NameIndex(by_surface, clusters, surfaces)
 
 
+def _name_parts(clusters: dict, by_surface: dict, lexicon: ReadingLexicon) -> dict[str, str]:
+    """The first and last names of full names that were not seen alone.
+
+    NER may tag "Amelia Sedley" a person and "Amelia" alone a city; the
+    PhraseMatcher then finds "Amelia" as Amelia Sedley.  A word that is part
+    of two characters' names ("Reed" of John Reed and Mrs. Reed) is left out.
+    """
+    owners: dict[str, set] = defaultdict(set)
+    written: dict[str, str] = {}
+    for cid, cluster in clusters.items():
+        for word in cluster.core_words:
+            owners[word].add(cid)       # "Mrs. Reed" owns "reed" too
+        if len(cluster.core_words) < 2:
+            continue
+        for alias in (*cluster.aliases, cluster.name):
+            words = split_honorific(alias, lexicon)[1].split()
+            if len(words) > 1:
+                for word in (words[0], words[-1]):
+                    written.setdefault(word.lower(), word)
+    parts = {}
+    for word, surface in written.items():
+        cids = owners[word]
+        if len(cids) != 1 or word in by_surface \
+                or len(word.rstrip(".")) < 2 or not surface[:1].isupper() \
+                or word in lexicon.honorifics or word in lexicon.not_people:
+            continue
+        cid = next(iter(cids))
+        by_surface[word] = cid
+        parts[surface] = cid
+    return parts
+
+
+@dataclass(frozen=True)
+class _TitledWords:
+    """What the chapter's one-word titled names ("Mrs. Verloc") tell."""
+
+    couples: frozenset[str]        # surnames with a man's and a woman's title
+    given: frozenset[tuple]        # ("miss", "jemima") of "Miss Jemima"
+
+    @classmethod
+    def of(cls, counts, lexicon: ReadingLexicon) -> "_TitledWords":
+        genders: dict[str, set] = defaultdict(set)
+        pairs = set()
+        for surface in counts:
+            honorific, core = split_honorific(surface, lexicon)
+            if honorific and len(core.split()) == 1:
+                pairs.add((honorific.lower(), core.lower()))
+                if lexicon.honorifics.get(honorific.lower()):
+                    genders[core.lower()].add(lexicon.honorifics[honorific.lower()])
+        return cls(frozenset(w for w, g in genders.items() if len(g) > 1), frozenset(pairs))
+
+
 def _join(core: str, honorific: str | None, gender: str | None, clusters,
-          lexicon: ReadingLexicon, couples: set = frozenset()) -> str | None:
+          lexicon: ReadingLexicon, titled: _TitledWords | None = None) -> str | None:
     """The one existing character this name belongs to, if any.
 
-    `couples`: surnames seen with both a man's and a woman's title ("Mr. and
-    Mrs. Verloc"); such a titled surname joins only a full name whose gender
-    is known to fit.
+    A surname seen with both a man's and a woman's title ("Mr. and Mrs.
+    Verloc") joins only a full name whose gender is known to fit.  "Miss
+    Pinkerton" does not join a Jemima Pinkerton who is called "Miss Jemima":
+    a younger sister is called by her first name, the eldest by the surname.
     """
     words = core.lower().split()
     if not words:
@@ -454,8 +503,11 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
             if _fits(c, gender, title, lexicon)]
     if honorific:
         # "Mr. Darcy": a surname; "Sir Walter", "Aunt Shaw" may be either.
-        if word in couples and gender:
+        if titled and word in titled.couples and gender:
             fits = [cid for cid in fits if clusters[cid].known_gender == gender]
+        if titled and title in lexicon.unmarried_titles:
+            fits = [cid for cid in fits if clusters[cid].core_words[0] == word
+                    or (title, clusters[cid].core_words[0]) not in titled.given]
         last = [cid for cid in fits if clusters[cid].core_words[-1:] == (word,)]
         any_word = [cid for cid in fits if word in clusters[cid].core_words]
         candidates = last or any_word
