@@ -191,3 +191,28 @@ def test_a_town_is_not_a_person_unless_titled():
     lexicon = load_lexicon()
     assert not plausible_name("Tarry Town", lexicon)
     assert plausible_name("Mrs. Town", lexicon)
+
+
+def _first_names(text: str, nlp, blocked=frozenset()):
+    from novel2board.analyse.characters import find_name_spans
+    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+    _, counts = find_name_spans(chapter, parse_paragraphs(chapter, nlp), (), load_lexicon(),
+                                blocked=blocked)
+    return counts
+
+
+def test_an_inverted_speech_tag_names_a_speaker_the_parser_calls_an_object(nlp):
+    # spaCy parses "child" as the subject of "interrupted" and Tuppence as
+    # its object, and tags Tuppence an organisation.
+    counts = _first_names("\"My dear child,\" interrupted Tuppence, \"there is nothing "
+                          "to it.\"\n", nlp)
+    assert "Tuppence" in counts
+
+
+def test_a_name_that_acts_more_often_than_ner_calls_it_a_thing_is_a_person(nlp):
+    # The places stage blocks "Amory" (NER: an organisation); acting as a
+    # subject again and again outweighs that.
+    text = ("When Amory was five he was already a delightful companion for her. "
+            "Amory became thirteen, rather tall and slender. Amory had the "
+            "whooping-cough that winter.\n")
+    assert "Amory" in _first_names(text, nlp, blocked=frozenset({"amory"}))

@@ -115,11 +115,15 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
             found.append(_span(para, doc[tok.i:tok.i + 1]))
             label_votes[tok.text]["PERSON"] += 2
         for tok in _acting_names(doc, lexicon):
-            if not quoted(para.start + tok.idx) and tok.lower_ not in blocked:
+            if not quoted(para.start + tok.idx):
                 acting[tok.text].append(_span(para, doc[tok.i:tok.i + 1]))
-    # A proper noun NER did not tag that is the subject of verbs twice or more.
+    # A proper noun NER did not tag that is the subject of verbs twice or
+    # more; if NER tags it something else elsewhere ("Amory" ORG), it must
+    # act more often than that.
     for surface, spans in acting.items():
-        if len(spans) >= 2:
+        votes = label_votes.get(surface, Counter())
+        if len(spans) >= 2 and (surface.lower() not in blocked
+                                or len(spans) > sum(votes.values()) - votes["PERSON"]):
             found.extend(spans)
             label_votes[surface]["PERSON"] += len(spans)
     found += _misfiled_full_names(chapter, docs, label_votes)
@@ -210,12 +214,22 @@ def _is_subject(tok) -> bool:
 
 def _speaking_names(doc, lexicon: ReadingLexicon):
     """A capitalised proper noun that says something is a person: "said Curtis",
-    "Florence asked" (NER takes Florence for the city)."""
+    "Florence asked" (NER takes Florence for the city), and the inverted tag
+    right after a quote that the parser reads as an object ("Gratuity?"
+    hinted Tuppence)."""
     for tok in doc:
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in lexicon.speech_lemmas:
             continue
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN" \
+        # Right after a quote, a "subject" before the verb is a word of the
+        # quote ("Gratuity?" hinted ...), and the speaker follows the verb.
+        inverted = 0 < tok.i < len(doc) - 1 \
+            and (doc[tok.i - 1].is_quote or doc[tok.i - 1].text == ",")
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
+                    and not (inverted and c.i < tok.i)]
+        if inverted and not subjects:
+            subjects = [doc[tok.i + 1]]
+        for child in subjects:
+            if child.pos_ == "PROPN" \
                     and child.text[:1].isupper() and not child.ent_type_ == "PERSON" \
                     and child.lower_ not in lexicon.not_people \
                     and child.lower_ not in lexicon.honorifics:
