@@ -216,3 +216,17 @@ def test_a_name_that_acts_more_often_than_ner_calls_it_a_thing_is_a_person(nlp):
             "Amory became thirteen, rather tall and slender. Amory had the "
             "whooping-cough that winter.\n")
     assert "Amory" in _first_names(text, nlp, blocked=frozenset({"amory"}))
+
+
+def test_words_ner_takes_for_people_are_not_characters(nlp):
+    # spaCy tags "Marker" (a sentence-opening word that is "marker" elsewhere)
+    # and "Formica" (a modifier of "tables") as people.
+    text = ("The service road was a river. Tomas walked it with his head down, the "
+            "next red-and-white marker post leaping up white in his headlamp, then "
+            "gone behind him.\n\n"
+            "Marker forty. Marker forty-one. Then the road turned, and there, at the "
+            "western edge of everything, was dish fourteen.\n\n"
+            "The canteen was a prefab box at the end of the accommodation block, "
+            "with six Formica tables, a steaming tea urn, and windows fogged with "
+            "condensation. Tomas sat down at a Formica table and ate his soup.\n")
+    assert set(by_name(analyse(text, nlp))) == {"Tomas"}
