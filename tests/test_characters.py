@@ -145,10 +145,14 @@ def test_mr_and_mrs_join_only_a_full_name_of_their_gender():
     index = build_name_index(counts, (), lexicon)
     assert index.lookup("Mr Verloc") != index.lookup("Winnie")
     assert index.lookup("Mrs Verloc") != index.lookup("Mr Verloc")
-    # "Winnie ... she ... her": Mrs Verloc is Winnie, Mr Verloc someone else.
+    # "Winnie ... she ... her": Mr Verloc is someone else.
     index = build_name_index(counts, (), lexicon, {"Winnie": Counter(female=6)})
-    assert index.lookup("Mrs Verloc") == index.lookup("Winnie") == index.lookup("Winnie Verloc")
+    assert index.lookup("Winnie") == index.lookup("Winnie Verloc")
     assert index.lookup("Mr Verloc") != index.lookup("Winnie")
+    # "Mr. Verloc" and "Arthur Verloc, he...": the one man.
+    index = build_name_index(counts + Counter({"Arthur Verloc": 1}), (), lexicon,
+                             {"Winnie": Counter(female=6), "Arthur": Counter(male=4)})
+    assert index.lookup("Mr Verloc") == index.lookup("Arthur Verloc")
 
 
 def test_miss_and_a_surname_is_not_the_sister_called_by_her_first_name():
@@ -230,3 +234,24 @@ def test_words_ner_takes_for_people_are_not_characters(nlp):
             "with six Formica tables, a steaming tea urn, and windows fogged with "
             "condensation. Tomas sat down at a Formica table and ate his soup.\n")
     assert set(by_name(analyse(text, nlp))) == {"Tomas"}
+
+
+def test_with_mr_and_mrs_present_mrs_does_not_take_a_womans_full_name():
+    # Katharine Hilbery may be Mr. and Mrs. Hilbery's daughter; Mrs. Hilbery
+    # stays herself unless the full name is once called "Mrs." too.
+    lexicon = load_lexicon()
+    counts = Counter({"Katharine Hilbery": 2, "Katharine": 15, "Mrs. Hilbery": 5,
+                      "Mr. Hilbery": 1})
+    votes = {"Katharine": Counter(female=6)}
+    index = build_name_index(counts, (), lexicon, votes)
+    assert index.lookup("Mrs. Hilbery") != index.lookup("Katharine")
+    counts["Mrs. Katharine Hilbery"] = 1
+    index = build_name_index(counts, (), lexicon, votes)
+    assert index.lookup("Mrs. Hilbery") == index.lookup("Katharine")
+
+
+def test_a_title_and_first_name_join_the_full_name_with_that_title():
+    index = build_name_index(Counter({"Sir Walter Elliot": 2, "William Walter Elliot": 1,
+                                      "Sir Walter": 7}), (), load_lexicon())
+    assert index.lookup("Sir Walter") == index.lookup("Sir Walter Elliot")
+    assert index.lookup("Sir Walter") != index.lookup("William Walter Elliot")

@@ -494,7 +494,8 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
     """The one existing character this name belongs to, if any.
 
     A surname seen with both a man's and a woman's title ("Mr. and Mrs.
-    Verloc") joins only a full name whose gender is known to fit.  "Miss
+    Verloc") joins only a full name whose gender is known to fit, and "Mrs."
+    only a full name once called "Mrs." too.  "Miss
     Pinkerton" does not join a Jemima Pinkerton who is called "Miss Jemima":
     a younger sister is called by her first name, the eldest by the surname.
     """
@@ -519,12 +520,19 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
         # "Mr. Darcy": a surname; "Sir Walter", "Aunt Shaw" may be either.
         if titled and word in titled.couples and gender:
             fits = [cid for cid in fits if clusters[cid].known_gender == gender]
+            if title in lexicon.married_titles:
+                # Mr. and Mrs. Hilbery's Katharine Hilbery may be their daughter.
+                fits = [cid for cid in fits if title in clusters[cid].titles]
         if titled and title in lexicon.unmarried_titles:
             fits = [cid for cid in fits if clusters[cid].core_words[0] == word
                     or (title, clusters[cid].core_words[0]) not in titled.given]
         last = [cid for cid in fits if clusters[cid].core_words[-1:] == (word,)]
         any_word = [cid for cid in fits if word in clusters[cid].core_words]
         candidates = last or any_word
+        if len(candidates) > 1:
+            # "Sir Walter": the "Sir Walter Elliot", not "William Walter Elliot".
+            candidates = [cid for cid in candidates if title in clusters[cid].titles
+                          and clusters[cid].core_words[0] == word] or candidates
         if len(candidates) == 1:
             return candidates[0]
         same = [cid for cid, c in clusters.items()
