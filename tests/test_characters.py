@@ -255,3 +255,8 @@ def test_a_title_and_first_name_join_the_full_name_with_that_title():
                                       "Sir Walter": 7}), (), load_lexicon())
     assert index.lookup("Sir Walter") == index.lookup("Sir Walter Elliot")
     assert index.lookup("Sir Walter") != index.lookup("William Walter Elliot")
+
+
+def test_sid_is_sidney():
+    index = build_name_index(Counter({"Sidney": 1, "Sid": 3}), (), load_lexicon())
+    assert index.lookup("Sid") == index.lookup("Sidney")
