@@ -365,6 +365,11 @@ def _speech_subject(verb, lexicon: ReadingLexicon):
             return tok
         if tok.is_punct:
             break
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        # "Dr. Marr looked out of the window and said, ...": the first verb's subject.
+        for child in verb.head.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
     return None
 
 
