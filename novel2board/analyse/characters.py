@@ -1,23 +1,27 @@
 """Characters: names found in a chapter, merged into people.
 
-Names come from three places: spaCy's PERSON entities; a Matcher rule for
-an honorific before a proper noun ("Mrs. Long", "Commander Brekke"), which
-NER often tags as a place or an organisation or misses; and the character
-bible.  Then every further occurrence of a known name is found with a
-PhraseMatcher, because NER tags the same name inconsistently.
+Names come from spaCy's PERSON entities; a Matcher rule for an honorific
+before a proper noun ("Mrs. Long", "Commander Brekke"), which NER often
+tags as a place or an organisation or misses; proper nouns that speak in a
+speech tag or act as subjects; and the character bible.  Then every further
+occurrence of a known name, of the first or last word of a full name, and
+of a name in capitals is found with a PhraseMatcher, because NER tags the
+same name inconsistently.
 
 Merging ("Dr. Ilse Marr", "Ilse", "Dr. Marr" -> one character): honorifics
 are set aside; a full name makes a character; "Mr. Bennet" joins the one
-full name with that surname whose gender fits, and stays apart from
-"Mrs. Bennet"; a lone first or last name, or a common nickname of a first
-name ("Lizzy" for Elizabeth), joins the character that has it.  The
-character bible in novel2board.yaml names aliases and always wins.
+full name with that surname whose gender fits (from honorifics and from
+pronouns, `pronoun_votes`), and stays apart from "Mrs. Bennet"; "Mrs." and
+"Miss" of one surname are two people; a lone first or last name, or a
+common nickname of a first name ("Lizzy" for Elizabeth), joins the
+character that has it.  The character bible in novel2board.yaml names
+aliases and always wins.
 
 Never characters: words in reading.yaml's not_people (days, months, God),
 names whose last word is a place noun ("Netherfield Park"), names NER tags
-more often as a place than as a person, a name used as a modifier ("six
-Formica tables"), and a single-word name seen once that is neither the
-subject of a verb nor given an honorific.
+more often as a place than as a person; chapter.py drops a name used as a
+modifier ("six Formica tables") and a single-word name seen once that is
+neither the subject of a verb nor given an honorific.
 """
 
 from __future__ import annotations
