@@ -260,3 +260,29 @@ def test_a_title_and_first_name_join_the_full_name_with_that_title():
 def test_sid_is_sidney():
     index = build_name_index(Counter({"Sidney": 1, "Sid": 3}), (), load_lexicon())
     assert index.lookup("Sid") == index.lookup("Sidney")
+
+
+def test_with_mrs_and_miss_present_mrs_does_not_take_a_womans_full_name():
+    # Mrs. Welland and Miss Welland: May Welland is the daughter.
+    index = build_name_index(Counter({"May Welland": 2, "May": 6, "Mrs. Welland": 7,
+                                      "Miss Welland": 4}), (), load_lexicon(),
+                             {"May": Counter(female=6)})
+    assert index.lookup("Mrs. Welland") != index.lookup("May Welland")
+    assert index.lookup("Mrs. Welland") != index.lookup("Miss Welland")
+
+
+def test_a_pronoun_after_a_person_noun_is_not_the_names(nlp):
+    # "his" belongs to Edda's father; "He" of the next sentence comes before
+    # Buck and is Dave.
+    from novel2board.analyse.characters import NameSpan, pronoun_votes
+    text = ("Edda looked at her father in his overalls.\n\n"
+            "Dave was fair and very wise. He never nipped Buck without cause.\n")
+    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+    docs = parse_paragraphs(chapter, nlp)
+    spans = [NameSpan(para.start + tok.idx, para.start + tok.idx + len(tok), tok.text,
+                      para.index, tok.i, tok.i)
+             for para, doc in zip(chapter.paragraphs, docs) for tok in doc
+             if tok.text in ("Edda", "Dave", "Buck")]
+    votes = pronoun_votes(chapter, docs, spans, lambda s: s.surface, load_lexicon())
+    assert votes["Edda"] == Counter(female=3)
+    assert votes["Dave"] == Counter(male=3)

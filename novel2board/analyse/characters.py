@@ -156,12 +156,13 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
 
     Only a sentence of narration that names one person and no one else
     counts.  In it, the pronouns after the name count ("Edda sat down and
-    opened her tin"), except objects: "Tomas reached it down for her" is
-    someone else.  In the next sentence, if it names no one, its first
-    gendered pronoun counts when it is the subject ("Tomas came in. He sat
-    down.").  A person noun in either sentence ("the soldier", "Edda's
-    father") is someone else the pronouns may stand for, so neither counts.
-    Votes after a name that is the sentence's subject weigh more.
+    opened her tin"), except objects ("Tomas reached it down for her" is
+    someone else) and pronouns after a person noun ("Edda's father in his
+    overalls").  In the next sentence, the first gendered pronoun counts
+    when it is the subject and comes before any name ("Tomas came in. He
+    sat down."), unless a person noun in either sentence ("the soldier")
+    may be who it stands for.  Votes after a name that is the sentence's
+    subject weigh more.
     """
     votes: dict[str, Counter] = defaultdict(Counter)
     by_para: dict[int, list[NameSpan]] = defaultdict(list)
@@ -177,32 +178,37 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
         def narration(tok) -> bool:
             return not quoted(para.start + tok.idx)
 
-        def others(sent) -> bool:
+        def other(tok) -> bool:
             """A person noun that is not part of a name: someone else."""
-            return any(t.pos_ == "NOUN" and t.lemma_.lower() in lexicon.person_nouns
-                       and t.i not in in_name and narration(t) for t in sent)
+            return tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.person_nouns \
+                and tok.i not in in_name and narration(tok)
+
+        def others(sent) -> bool:
+            return any(other(t) for t in sent)
 
         sents = list(doc.sents)
         for k, sent in enumerate(sents):
             here = [s for s in named if sent.start <= s.first < sent.end]
             keys = {key_of(s) for s in here}
-            if len(keys) != 1 or None in keys or others(sent):
+            if len(keys) != 1 or None in keys:
                 continue
             subject = any(_is_subject(doc[s.last]) for s in here)
             weight = _SUBJECT_WEIGHT if subject else 1
             key = keys.pop()
             for tok in doc[min(s.last for s in here) + 1:sent.end]:
+                if other(tok):
+                    break       # "Edda's father in his overalls": his is the father's
                 gender = _pronoun_gender(tok)
                 if gender and narration(tok) \
                         and not (tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss"):
                     votes[key][gender] += weight
             following = sents[k + 1] if k + 1 < len(sents) else None
-            if following is None or others(following) \
-                    or any(following.start <= s.first < following.end for s in named):
+            if following is None or others(sent) or others(following):
                 continue
             first = next((t for t in following if _pronoun_gender(t) and narration(t)), None)
-            if first is not None and _is_subject(first):
-                votes[key][_pronoun_gender(first)] += weight
+            if first is not None and _is_subject(first) \
+                    and not any(following.start <= s.first < first.i for s in named):
+                votes[key][_pronoun_gender(first)] += weight   # "He never nipped Buck"
     return votes
 
 
@@ -477,29 +483,33 @@ def _name_parts(clusters: dict, by_surface: dict, lexicon: ReadingLexicon) -> di
 class _TitledWords:
     """What the chapter's one-word titled names ("Mrs. Verloc") tell."""
 
-    couples: frozenset[str]        # surnames with a man's and a woman's title
+    families: frozenset[str]       # surnames of two of Mr., Mrs. and Miss
     given: frozenset[tuple]        # ("miss", "jemima") of "Miss Jemima"
 
     @classmethod
     def of(cls, counts, lexicon: ReadingLexicon) -> "_TitledWords":
-        genders: dict[str, set] = defaultdict(set)
+        kinds: dict[str, set] = defaultdict(set)
         pairs = set()
         for surface in counts:
             honorific, core = split_honorific(surface, lexicon)
             if honorific and len(core.split()) == 1:
-                pairs.add((honorific.lower(), core.lower()))
-                if lexicon.honorifics.get(honorific.lower()):
-                    genders[core.lower()].add(lexicon.honorifics[honorific.lower()])
-        return cls(frozenset(w for w, g in genders.items() if len(g) > 1), frozenset(pairs))
+                title = honorific.lower()
+                pairs.add((title, core.lower()))
+                kind = "married" if title in lexicon.married_titles else \
+                    "unmarried" if title in lexicon.unmarried_titles else \
+                    "male" if lexicon.honorifics.get(title) == "male" else None
+                if kind:
+                    kinds[core.lower()].add(kind)
+        return cls(frozenset(w for w, k in kinds.items() if len(k) > 1), frozenset(pairs))
 
 
 def _join(core: str, honorific: str | None, gender: str | None, clusters,
           lexicon: ReadingLexicon, titled: _TitledWords | None = None) -> str | None:
     """The one existing character this name belongs to, if any.
 
-    A surname seen with both a man's and a woman's title ("Mr. and Mrs.
-    Verloc") joins only a full name whose gender is known to fit, and "Mrs."
-    only a full name once called "Mrs." too.  "Miss
+    A surname seen with two of Mr., Mrs. and Miss ("Mr. and Mrs. Verloc",
+    "Mrs. and Miss Welland") joins only a full name whose gender is known
+    to fit, and "Mrs." only a full name once called "Mrs." too.  "Miss
     Pinkerton" does not join a Jemima Pinkerton who is called "Miss Jemima":
     a younger sister is called by her first name, the eldest by the surname.
     """
@@ -522,7 +532,7 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
             if _fits(c, gender, title, lexicon)]
     if honorific:
         # "Mr. Darcy": a surname; "Sir Walter", "Aunt Shaw" may be either.
-        if titled and word in titled.couples and gender:
+        if titled and word in titled.families and gender:
             fits = [cid for cid in fits if clusters[cid].known_gender == gender]
             if title in lexicon.married_titles:
                 # Mr. and Mrs. Hilbery's Katharine Hilbery may be their daughter.
