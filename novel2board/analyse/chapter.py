@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index,
-                         find_name_spans, repeat_mentions, split_honorific)
+                         find_name_spans, pronoun_votes, repeat_mentions,
+                         split_honorific)
 from .nlp import ReadingLexicon, load_lexicon
 from .places import find_locations, not_character_names
 from .quotes import QuoteSpan, find_quote_spans
@@ -69,7 +70,9 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
     first, counts = find_name_spans(chapter, docs, config.characters, lexicon,
                                     quoted=quotes.inside,
                                     blocked=not_character_names(chapter, docs, config))
-    index = build_name_index(counts, config.characters, lexicon)
+    index = build_name_index(counts, config.characters, lexicon,
+                             pronoun_votes(chapter, docs, first, lambda s: s.surface,
+                                           lexicon, quotes.inside))
     names = [s for s in repeat_mentions(chapter, docs, index, first)
              if index.lookup(s.surface)]
     # Words NER took for names are dropped before anyone can be said to speak.
@@ -80,7 +83,7 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
                for s in names for i in range(s.first, s.last + 1)}
 
     narrator = _told_in_first_person(chapter, docs, quotes)
-    genders = _genders(index, chapter, docs, names, quotes)
+    genders = _genders(index, chapter, docs, names, quotes, lexicon)
     nominals = _nominal_mentions(chapter, docs, quotes, name_of, lexicon)
     for (p, i, start, end, cid) in nominals:
         name_of[(p, i)] = cid
@@ -200,40 +203,17 @@ def _narrator_identity(turns, decided, names: list[NameSpan], quotes: _Quotes,
 
 # --------------------------------------------------------------- gender
 def _genders(index: NameIndex, chapter, docs, names: list[NameSpan],
-             quotes: _Quotes) -> dict[str, str]:
-    """Gender per character: bible pronouns, honorifics, then pronouns.
-
-    A pronoun counts for a character when that character is the only one
-    named in the sentence of narration it stands in or follows.
-    """
+             quotes: _Quotes, lexicon: ReadingLexicon) -> dict[str, str]:
+    """Gender per character: bible pronouns, honorifics, then pronouns
+    (`characters.pronoun_votes`)."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for cid, cluster in index.clusters.items():
         votes[cid].update(cluster.gender_votes)
         if cluster.bible and cluster.bible.pronouns:
             votes[cid][cluster.bible.gender] += 1000
-    by_para = defaultdict(list)
-    for s in names:
-        if not quotes.inside(s.start):
-            by_para[s.paragraph].append(s)
-    for para, doc in zip(chapter.paragraphs, docs):
-        spans = by_para.get(para.index)
-        if not spans:
-            continue
-        sents = list(doc.sents)
-        for k, sent in enumerate(sents):
-            named = {index.lookup(s.surface) for s in spans
-                     if sent.start <= s.first < sent.end}
-            if len(named) != 1:
-                continue
-            cid = named.pop()
-            following = sents[k + 1] if k + 1 < len(sents) else None
-            for tok in list(sent) + (list(following) if following else []):
-                if quotes.inside(para.start + tok.idx):
-                    continue
-                if tok.lower_ in FEMALE:
-                    votes[cid]["female"] += 1
-                elif tok.lower_ in MALE:
-                    votes[cid]["male"] += 1
+    for cid, vote in pronoun_votes(chapter, docs, names, lambda s: index.lookup(s.surface),
+                                   lexicon, quotes.inside).items():
+        votes[cid].update(vote)
     result = {}
     for cid in index.clusters:
         vote = votes[cid]
@@ -385,6 +365,11 @@ def _speech_subject(verb, lexicon: ReadingLexicon):
             return tok
         if tok.is_punct:
             break
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        # "Dr. Marr looked out of the window and said, ...": the first verb's subject.
+        for child in verb.head.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
     return None
 
 

@@ -57,6 +57,8 @@ class ReadingLexicon:
     not_character_heads: frozenset[str] = frozenset()
     person_nouns: dict = field(default_factory=dict, hash=False)  # noun -> gender
     place_prepositions: frozenset[str] = frozenset()
+    married_titles: frozenset[str] = frozenset()
+    unmarried_titles: frozenset[str] = frozenset()
 
     def is_speech_word(self, word: str) -> bool:
         return word.lower() in self.speech_forms
@@ -95,5 +97,6 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
         not_people=words("not_people"), elisions=words("elisions"),
         not_character_heads=words("not_character_heads"),
         place_prepositions=words("place_prepositions"),
+        married_titles=words("married_titles"), unmarried_titles=words("unmarried_titles"),
         person_nouns={str(k).lower(): (str(v) if v else None)
                       for k, v in (data.get("person_nouns") or {}).items()})
