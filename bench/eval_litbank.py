@@ -33,6 +33,9 @@ aliases    pairwise over the gold PROP (proper-name) PER mentions of each
            text: a pair is gold-same if both belong to one gold entity,
            predicted-same if the analyser put both under one character.
            Precision/recall/F1 summed over all texts.
+gender     each predicted character mapped (as for speakers) to a gold
+           entity that the gold pronouns call "he" or "she" (one at least
+           three times as often as the other): right, unknown or wrong.
 places     predicted location mentions (Analysis.location_mentions, which
            analyse_chapter takes from novel2board.analyse.places.
            find_locations) against gold FAC/GPE/LOC mentions,
@@ -63,6 +66,8 @@ log = logging.getLogger("eval_litbank")
 
 _SYNC = 8
 _WINDOW = 400
+_GENDERED = {**dict.fromkeys(("he", "him", "his", "himself"), "male"),
+             **dict.fromkeys(("she", "her", "hers", "herself"), "female")}
 _TRIM = " \t\n\"'\u201c\u201d\u2018\u2019-\u2014\u2013_.,;:!?"
 
 
@@ -173,6 +178,7 @@ class Predicted:
     quotes: list = field(default_factory=list)       # (start, end, speaker key, sieve)
     names: list = field(default_factory=list)        # (start, end, character key)
     places: list = field(default_factory=list)       # (start, end, text)
+    genders: list = field(default_factory=list)      # (character key, gender), narrators left out
     seconds: float = 0.0
 
 
@@ -193,6 +199,7 @@ def predict(gold: Gold, nlp) -> Predicted:
                 pred.names.append((m.start, m.end, ("", m.character)))
         for lm in analysis.location_mentions:
             pred.places.append((lm.start, lm.end, gold.text[lm.start:lm.end]))
+        pred.genders += [(("", c.id), c.gender) for c in analysis.characters if not c.narrator]
     pred.seconds = time.perf_counter() - began
     return pred
 
@@ -244,15 +251,21 @@ def speaker_map(gold: Gold, pred: Predicted) -> dict:
     return {key: v.most_common(1)[0][0] for key, v in votes.items()}
 
 
-def alias_pairs(gold: Gold, pred: Predicted) -> tuple[int, int, int]:
-    """(both same, predicted same, gold same) over pairs of gold name mentions."""
-    names = [(s, e, ent) for s, e, kind, prop, ent in gold.mentions
-             if kind == "PER" and prop == "PROP"]
+def assign_names(gold: Gold, pred: Predicted) -> list[tuple[int, int, str, tuple | None]]:
+    """Each gold PROP PER mention: (start, end, gold entity, predicted character key)."""
     assigned = []
-    for gs, ge, ent in names:
+    for gs, ge, kind, prop, ent in gold.mentions:
+        if kind != "PER" or prop != "PROP":
+            continue
         best = max(pred.names, key=lambda p: _overlap(gs, ge, p[0], p[1]), default=None)
         key = best[2] if best and _overlap(gs, ge, best[0], best[1]) > 0 else None
-        assigned.append((ent, key))
+        assigned.append((gs, ge, ent, key))
+    return assigned
+
+
+def alias_pairs(gold: Gold, pred: Predicted) -> tuple[int, int, int]:
+    """(both same, predicted same, gold same) over pairs of gold name mentions."""
+    assigned = [(ent, key) for _, _, ent, key in assign_names(gold, pred)]
     both = psame = gsame = 0
     for i in range(len(assigned)):
         for j in range(i + 1, len(assigned)):
@@ -262,6 +275,50 @@ def alias_pairs(gold: Gold, pred: Predicted) -> tuple[int, int, int]:
             psame += p
             both += g and p
     return both, psame, gsame
+
+
+def alias_errors(gold: Gold, pred: Predicted) -> list[str]:
+    """A gold character whose names went to several (or no) predicted
+    characters, and a predicted character that took several gold ones."""
+    surfaces: dict = defaultdict(Counter)     # gold entity -> (text, key) counts
+    entities: dict = defaultdict(Counter)     # predicted key -> gold entity counts
+    for gs, ge, ent, key in assign_names(gold, pred):
+        surfaces[ent][(" ".join(gold.text[gs:ge].split()), key[1] if key else None)] += 1
+        if key:
+            entities[key[1]][ent] += 1
+    lines = []
+    for ent, found in surfaces.items():
+        if len({key for _, key in found}) > 1 or None in {key for _, key in found}:
+            lines.append(f"{gold.name}\talias-split\t{ent}: " + "; ".join(
+                f"{text}->{key} x{n}" for (text, key), n in found.most_common()))
+    for key, ents in entities.items():
+        if len(ents) > 1:
+            lines.append(f"{gold.name}\talias-merge\t{key}: " + ", ".join(
+                f"{ent} x{n}" for ent, n in ents.most_common()))
+    return lines
+
+
+def gender_counts(gold: Gold, pred: Predicted, mapping: dict) -> tuple[int, int, int]:
+    """(right, unknown, wrong) genders of predicted characters whose gold
+    entity is referred to by he/him/his or she/her, one at least three
+    times as often as the other."""
+    pronouns: dict = defaultdict(Counter)
+    for s, e, kind, _, ent in gold.mentions:
+        word = gold.text[s:e].lower()
+        if kind == "PER" and word in _GENDERED:
+            pronouns[ent][_GENDERED[word]] += 1
+    right = unknown = wrong = 0
+    for key, gender in pred.genders:
+        votes = pronouns.get(mapping.get(key))
+        if not votes:
+            continue
+        top = votes.most_common(2)
+        if len(top) > 1 and top[0][1] < 3 * top[1][1]:
+            continue
+        right += gender == top[0][0]
+        unknown += gender == "unknown"
+        wrong += gender not in (top[0][0], "unknown")
+    return right, unknown, wrong
 
 
 def place_counts(gold: Gold, pred: Predicted, names_only: bool) -> tuple[int, int, int]:
@@ -293,7 +350,8 @@ def main(argv=None) -> int:
     ap.add_argument("litbank", type=Path)
     ap.add_argument("--only", help="score only texts whose id contains this")
     ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--errors", type=Path, help="write speaker/quote errors here")
+    ap.add_argument("--errors", type=Path,
+                    help="write speaker, quote and alias errors here")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
@@ -343,6 +401,9 @@ def main(argv=None) -> int:
                 errors.append(f"{stem}\tFN-quote\t{gold.text[q[1]:q[2]][:100]!r}")
         both, psame, gsame = alias_pairs(gold, pred)
         totals.update(a_both=both, a_pred=psame, a_gold=gsame)
+        errors += alias_errors(gold, pred)
+        right, unknown, wrong = gender_counts(gold, pred, mapping)
+        totals.update(g_right=right, g_unknown=unknown, g_wrong=wrong)
         for names_only, tag in ((False, "all"), (True, "names")):
             hit, npred, ngold = place_counts(gold, pred, names_only)
             totals.update({f"p_{tag}_hit": hit, f"p_{tag}_pred": npred,
@@ -368,6 +429,9 @@ def main(argv=None) -> int:
     acc = totals["s_ok"] / totals["s_n"] if totals["s_n"] else 0.0
     print(f"{'speaker accuracy':30} {acc:20.3f}  {totals['s_ok']}/{totals['s_n']} "
           "matched quotes with a gold speaker")
+    print(f"{'character gender':30} right {totals['g_right']}, unknown "
+          f"{totals['g_unknown']}, wrong {totals['g_wrong']}  (characters whose gold "
+          "entity's pronouns show a gender)")
     print("by sieve: " + ", ".join(
         f"{s} {sieve_ok[s]}/{n} ({sieve_ok[s] / n:.2f})" for s, n in sieves.most_common()))
     if args.errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from novel2board.shots.describe import describe, present_tense, strip_markup, tidy
+from novel2board.shots.thirdperson import Narrator
 
 
 @pytest.mark.parametrize("past, present", [
@@ -50,3 +51,101 @@ def test_tidy_cleans_what_quotes_leave_behind():
     assert tidy("\u2014she tipped the mug toward the screens\u2014") == \
         "She tipped the mug toward the screens."
     assert tidy("He looked up , and") == "He looked up."
+
+
+# ------------------------------------------------- first person, retold
+PRIYA = Narrator("Priya Venkataraman", "female", others=frozenset({"edda"}))
+
+
+@pytest.mark.parametrize("first, third", [
+    # the name once, then the pronoun; verbs in the third person singular,
+    # also a verb that shares its subject through "and" ("went and stood")
+    ("I sat and looked at it. Then I took my headphones off, and went and stood at the window.",
+     "Priya Venkataraman sits and looks at it. Then she takes her headphones off, and goes "
+     "and stands at the window."),
+    # present-tense narration: VBP verbs agree too
+    ("I want to be honest about how I felt, because people asked me.",
+     "Priya Venkataraman wants to be honest about how she feels, because people ask her."),
+    ("I didn't go to bed. I had never looked up.",
+     "Priya Venkataraman doesn't go to bed. She has never looked up."),
+    # a possessive first, a reflexive, a possessive pronoun
+    ("My breath smoked. I was angry at myself. The choice was mine.",
+     "Priya Venkataraman's breath smokes. She is angry at herself. The choice is hers."),
+    # "me" as the subject of "cry" is still an object form
+    ("He stood against the wall and let me cry.",
+     "He stands against the wall and lets Priya Venkataraman cry."),
+    ("Brekke held the folder out to me and I took it.",
+     "Brekke holds the folder out to Priya Venkataraman and she takes it."),
+    # contractions spelled out: "Priya Venkataraman'd" is not English
+    ("I'd looked at it every time I'd driven up. I'd have known it anywhere. I'm cold.",
+     "Priya Venkataraman had looked at it every time she had driven up. She would have known "
+     "it anywhere. She is cold."),
+    # the plural first person becomes they, and keeps its plural verb
+    ("We crammed into the van, me in the middle with my knees against the gearstick. "
+     "Edda drove us down to Vell. None of us said anything.",
+     "They cram into the van, Priya Venkataraman in the middle with her knees against the "
+     "gearstick. Edda drives them down to Vell. None of them says anything."),
+])
+def test_first_person_is_retold_in_the_third(nlp, first, third):
+    assert describe([nlp(first)], max_words=200, narrator=PRIYA) == third
+
+
+def test_after_someone_else_who_is_she_the_narrator_is_named_again(nlp):
+    text = "Edda sat on the bed and held one out to me. I counted them twice. I put it down."
+    assert describe([nlp(text)], max_words=200, narrator=PRIYA) == (
+        "Edda sits on the bed and holds one out to Priya Venkataraman. Priya Venkataraman "
+        "counts them twice. Priya Venkataraman puts it down.")
+    # a man in between leaves "she" clear
+    assert describe([nlp("Tomas looked at me. I nodded.")], narrator=PRIYA) == \
+        "Tomas looks at Priya Venkataraman. She nods."
+
+
+def test_a_narrator_of_unknown_gender_is_they_with_plural_verbs(nlp):
+    someone = Narrator("the narrator", "unknown")
+    assert describe([nlp("I walked to the shore. I was alone and I sat on my coat.")],
+                    narrator=someone) == \
+        "The narrator walks to the shore. They are alone and they sit on their coat."
+
+
+def test_words_written_in_emphasis_are_quoted_not_retold(nlp):
+    text = "I stood in the lane and typed, *I'm fine, it's been busy,* and looked at the words."
+    assert describe([nlp(text)], max_words=200, narrator=PRIYA) == (
+        "Priya Venkataraman stands in the lane and types, \u201cI'm fine, it's been busy,\u201d "
+        "and looks at the words.")
+    # emphasis on a word of the narration is only emphasis
+    assert describe([nlp("I was angry at him for the word *restricted*.")], narrator=PRIYA) \
+        == "Priya Venkataraman is angry at him for the word restricted."
+
+
+def test_without_a_narrator_the_first_person_stays(nlp):
+    assert describe([nlp("I sat down.")]) == "I sit down."
+
+
+@pytest.mark.parametrize("past, present", [
+    # participles spaCy tags as past verbs stay participles
+    ("Jory slept with his beanie pulled down over his eyes.",
+     "Jory sleeps with his beanie pulled down over his eyes."),
+    ("Jory had fallen asleep with his beanie pulled down over his eyes and his arms folded.",
+     "Jory has fallen asleep with his beanie pulled down over his eyes and his arms folded."),
+    ("Jory had fallen asleep at the far desk with his beanie pulled down over his eyes and his "
+     "arms folded, like a man waiting for a bus.", "Jory has fallen asleep at the far desk with "
+     "his beanie pulled down over his eyes and his arms folded, like a man waiting for a bus."),
+    ("The quarters were the last prefab, set a little apart from the rest.",
+     "The quarters are the last prefab, set a little apart from the rest."),
+    ("Tomas used to say that.", "Tomas used to say that."),
+    # agreement with the noun after "there", with a number, through "that"
+    ("There were two army lorries.", "There are two army lorries."),
+    ("Nine were from his sister.", "Nine are from his sister."),
+    ("Tomas tightened things that didn't need tightening.",
+     "Tomas tightens things that don't need tightening."),
+    ("The one point three was that circle.", "The one point three is that circle."),
+    # ...but a past verb in a series is finite, and a number can name one thing
+    ("It hit the platform grating, bounced once, and went over the edge.",
+     "It hits the platform grating, bounces once, and goes over the edge."),
+    ("Dish fourteen had followed the source down.", "Dish fourteen has followed the source down."),
+    ("Ilse turned the mug around on her knee, one slow full turn, handle back to where it had "
+     "started.", "Ilse turns the mug around on her knee, one slow full turn, handle back to "
+     "where it has started."),
+])
+def test_past_becomes_present_with_agreement(nlp, past, present):
+    assert present_tense(nlp(past)) == present

@@ -415,3 +415,26 @@ def test_the_sample_board_keeps_the_guarantees():
         for prompt in p["midjourney"]:
             assert "--ar 239:100" in prompt and "--" not in prompt.split(" --")[0]
     assert checked > 100
+
+
+def test_a_narrator_the_analysis_named_keeps_their_own_bible_entry(tmp_path):
+    """Others call the "I" Wren: her own description, no "Narrator" alias needed."""
+    config = make_config(tmp_path)
+    cast = tuple(replace(c, narrator=True, aliases=(*c.aliases, "I"))
+                 if c.name == "Wren Halloway" else c for c in people(config))
+    drafter = PromptDrafter(config, cast, PLACES, 1)
+    p = drafter.draft(shot(description="Wren Halloway wades in."), None)
+    assert f"Wren Halloway: {WREN}" in p.flux[0]
+    assert "narrator" not in p.flux[0].lower() and not drafter.warnings
+
+
+def test_a_character_named_in_lower_case_starts_its_sentence_with_a_capital(tmp_path):
+    config = make_config(tmp_path)
+    soldier = Character(id="the-soldier", name="the soldier", aliases=(), gender="male",
+                        mentions=4)
+    drafter = PromptDrafter(config, people(config, (soldier,)), PLACES, 1)
+    p = drafter.draft(shot(subjects=("the-soldier",),
+                           description="The soldier steps into the road."), None)
+    assert p.flux[0].startswith("The soldier: a man. The soldier steps into the road.")
+    # the video prompt still knows him by the name the description uses
+    assert dict(p.extra)["video_kling"][0].startswith("The man steps into the road")

@@ -7,6 +7,7 @@ they pin down the planner alone; the property test runs the real pipeline
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -300,3 +301,58 @@ def test_close_up_in_an_exchange_is_followed_by_the_other_persons_reaction(nlp, 
     # and no reaction after a close-up when nobody has been talking
     quiet, *_ = plan(nlp, rules, [OPENING, SETUP, "Mara flinched."])
     assert "reaction" not in [s.rule for s in quiet]
+
+
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b|narrator",
+                          re.IGNORECASE)
+TOLD_AS_I = (
+    "# Chapter 3: The Quarters\n\n"
+    "I knocked on the door and waited. I was cold and I wanted to go home, but I stayed "
+    "where I was. My breath smoked in the light over the door.\n\n"
+    "\u201cCome in, Dr. Venkataraman,\u201d said Brekke.\n\n"
+    "I went in. I didn't sit down. I took the drive out of my pocket and put it on his "
+    "desk, and we looked at it together.\n\n"
+    "\u201cSit down, Dr. Venkataraman,\u201d Brekke said again. He held a folder out to me "
+    "and I took it.\n")
+
+
+def test_a_first_person_chapter_is_boarded_in_the_third_person(nlp, tmp_path):
+    """What the camera sees is told of the narrator by name, in descriptions
+    and prompts alike (not "I", not "the narrator's point of view")."""
+    b = board(TOLD_AS_I, nlp, tmp_path)
+    narrator = next(c for c in b.analysis.characters if c.narrator)
+    assert narrator.name == "Dr. Venkataraman"
+    for s in b.shots:
+        assert not FIRST_PERSON.search(s.description), (s.id, s.description)
+        prompts = b.prompts[s.id]
+        for text in (*prompts.flux, *prompts.midjourney, *(p.prompt for p in prompts.sdxl)):
+            assert not FIRST_PERSON.search(text), (s.id, text)
+    told = " ".join(s.description for s in b.shots)
+    assert "Dr. Venkataraman knocks on the door" in told
+    # no pronoun tells the analysis their gender: "they", with plural verbs
+    assert "They are cold and they want to go home" in told
+    assert "They take the drive out of their pocket and put it on his desk" in told
+    assert "Brekke holds a folder out to Dr. Venkataraman and they take it" in told
+
+
+def test_a_gesture_after_a_line_is_the_speakers_only_when_it_is_a_participle(nlp, rules):
+    """"said Mara, touching the rope" is Mara's gesture; "Something happened"
+    only ends in -ing and is not "Joe, something happens"."""
+    paras = [OPENING, SETUP, *talk([("Joe", "The boat is late again")]),
+             Q.format("Of course.") + " Something happened at the corner of Joe's mouth.",
+             Q.format("Where?") + " said Mara, touching the rope."]
+    shots, _, chapter, _ = plan(nlp, rules, paras, speakers=["joe", "joe", "mara"])
+    assert shot_for(shots, chapter, "Something happened").description.startswith(
+        "Something happens at the corner of Joe's mouth")
+    assert shot_for(shots, chapter, "touching the rope").description.startswith(
+        "Mara, touching the rope")
+
+
+def test_a_speaker_named_in_lower_case_starts_a_sentence_with_a_capital(nlp, rules):
+    cast = {"Mara": "female", "soldier": "male"}
+    paras = [OPENING, "Mara stood by the lorry. The soldier stood by the gate.",
+             Q.format("Are you from the station?") + " the soldier asked Mara."]
+    shots, *_ = plan(nlp, rules, paras, cast=cast, speakers=["soldier"])
+    speech = next(s for s in shots if s.dialogue)
+    sentences = re.split(r"(?<=\.) ", speech.description)
+    assert len(sentences) == 2 and all(s[:1].isupper() for s in sentences), speech.description

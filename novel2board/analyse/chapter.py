@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
-from .characters import (NameIndex, NameSpan, best_name, build_name_index, inverted_tag_name,
-                         find_name_spans, repeat_mentions, split_honorific)
+from .characters import (NameIndex, NameSpan, best_name, build_name_index,
+                         find_name_spans, inverted_tag_name, pronoun_votes,
+                         repeat_mentions, split_honorific)
 from .nlp import ReadingLexicon, load_lexicon
 from .places import find_locations, not_character_names
 from .quotes import QuoteSpan, find_quote_spans
@@ -40,10 +41,6 @@ _LEAD_IN_MARKS = (":", "--", "\u2014")
 _OBJECT_FORMS = {"her": "she", "him": "he", "me": "i"}
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[A-Z\"'\u201c\u2018])")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
-_REFLEXIVES = frozenset({"herself", "himself", "itself"})
-# "its" and "itself" vote too: a rabbit or a ship that is "it" is neither.
-_PRONOUN_GENDER = {**{w: "female" for w in FEMALE}, **{w: "male" for w in MALE},
-                   "its": "neuter", "itself": "neuter"}
 
 
 def parse_paragraphs(chapter: ChapterText, nlp) -> list:
@@ -78,7 +75,9 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
     first, counts = find_name_spans(chapter, docs, config.characters, lexicon,
                                     quoted=quotes.inside,
                                     blocked=not_character_names(chapter, docs, config))
-    index = build_name_index(counts, config.characters, lexicon)
+    index = build_name_index(counts, config.characters, lexicon,
+                             pronoun_votes(chapter, docs, first, lambda s: s.surface,
+                                           lexicon, quotes.inside))
     names = [s for s in repeat_mentions(chapter, docs, index, first)
              if index.lookup(s.surface)]
     # Words NER took for names are dropped before anyone can be said to speak.
@@ -206,45 +205,28 @@ def _narrator_identity(turns, decided, names: list[NameSpan], quotes: _Quotes,
 
 
 # --------------------------------------------------------------- gender
+def _shown_gender(gender: str | None) -> str:
+    """What shots.json says: "neuter" (an "it") only keeps he/she away."""
+    return gender if gender in ("female", "male") else "unknown"
+
+
 def _genders(index: NameIndex, chapter, docs, names: list[NameSpan], nominals,
              quotes: _Quotes, lexicon: ReadingLexicon) -> dict[str, str]:
-    """Gender per character: bible pronouns, honorifics, then pronouns.
-
-    "neuter" for a character mostly called "it" (an animal, a machine): no
-    he or she then stands for it.  Unnamed characters ("the doctor") start
-    from their noun's gender in reading.yaml, and pronouns add to it.
-
-    A pronoun counts for a character when that character is the only one
-    named in the sentence of narration it stands in or follows.
-    """
+    """Gender per character: bible pronouns, honorifics, then pronouns
+    (`characters.pronoun_votes`); an unnamed character ("the wife") has its
+    noun's gender from reading.yaml."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for cid, cluster in index.clusters.items():
         votes[cid].update(cluster.gender_votes)
         if cluster.bible and cluster.bible.pronouns:
             votes[cid][cluster.bible.gender] += 1000
-    anchors = defaultdict(list)         # paragraph -> (token index, character)
-    for s in names:
-        if not quotes.inside(s.start):
-            anchors[s.paragraph].append((s.last, index.lookup(s.surface)))
-    for (p, i, _, _, cid) in nominals:
-        anchors[p].append((i, cid))
+    for cid, vote in pronoun_votes(chapter, docs, names, lambda s: index.lookup(s.surface),
+                                   lexicon, quotes.inside).items():
+        votes[cid].update(vote)
+    for (_, _, _, _, cid) in nominals:
         noun_gender = lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
         if noun_gender and not votes[cid]:
             votes[cid][noun_gender] += 1000     # "the wife" is a woman
-    for para, doc in zip(chapter.paragraphs, docs):
-        found = anchors.get(para.index)
-        if not found:
-            continue
-        sents = list(doc.sents)
-        for k, sent in enumerate(sents):
-            named = {cid: i for i, cid in found if sent.start <= i < sent.end}
-            if len(named) != 1:
-                continue
-            cid, i = named.popitem()
-            following = sents[k + 1] if k + 1 < len(sents) else None
-            for tok in _gender_evidence(doc[i], sent, following):
-                if not quotes.inside(para.start + tok.idx):
-                    votes[cid][_PRONOUN_GENDER[tok.lower_]] += 1
     result = {}
     for cid in (*index.clusters, *(n[-1] for n in nominals)):
         vote = votes[cid]
@@ -255,59 +237,6 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan], nominals,
         else:
             result[cid] = "unknown"
     return result
-
-
-def _shown_gender(gender: str | None) -> str:
-    """What shots.json says: "neuter" (an "it") is only for resolving he/she."""
-    return gender if gender in ("female", "male") else "unknown"
-
-
-def _gender_evidence(name, sent, following):
-    """The he/she/his/her words likely to stand for `name`, the one name of `sent`.
-
-    Only words inside the name's own clause or the clauses under it, and only
-    when the name is their subject: a pronoun elsewhere in the sentence is
-    as often the protagonist ("the Rabbit was gone: she found herself...").
-    Inside the very clause only a possessive or a reflexive can be the name
-    (in "a Rabbit ran close by her", her is someone else).  A subject
-    pronoun opening the next sentence counts too.  "its"/"itself" vote
-    neuter: a rabbit that is "it" is no evidence of anyone.
-    """
-    verb = name.head
-    found = [t for t in sent if t.lower_ in _REFLEXIVES and _clause_verb(t) == verb]
-    if name.dep_ not in _SUBJECT_DEPS:
-        return found
-    for t in verb.subtree:
-        if t.lower_ not in _PRONOUN_GENDER or t.lower_ in _REFLEXIVES or t.i < name.i:
-            continue
-        clause = _clause_verb(t)
-        if clause == verb and t.dep_ != "poss":
-            continue            # "a Rabbit ran close by her": someone else
-        if clause != verb and _reported(clause, verb):
-            continue            # "Philip did not know what she meant": often someone else
-        found.append(t)
-    if following is not None:
-        found += [t for t in following if t.dep_ in _SUBJECT_DEPS
-                  and t.lower_ in SUBJECT_PRONOUNS]
-    return found
-
-
-def _reported(clause, verb) -> bool:
-    """A clause that is what `verb` knows, says or sees (a complement), not a
-    clause of the same action ("when she came", "and she sat")."""
-    while clause != verb and clause.head.i != clause.i:
-        if clause.dep_ in ("ccomp", "xcomp", "relcl", "acl", "pcomp", "csubj"):
-            return True
-        clause = _clause_verb(clause)
-    return False
-
-
-def _clause_verb(tok):
-    """The verb of the clause `tok` stands in."""
-    head = tok.head
-    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-        head = head.head
-    return head
 
 
 # ------------------------------------------------------------- pronouns
@@ -616,6 +545,11 @@ def _speech_subject(verb, lexicon: ReadingLexicon, quoted=lambda tok: False):
             return tok
         if tok.is_punct:
             break
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        # "Dr. Marr looked out of the window and said, ...": the first verb's subject.
+        for child in verb.head.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
     return None
 
 

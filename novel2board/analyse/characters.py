@@ -1,23 +1,27 @@
 """Characters: names found in a chapter, merged into people.
 
-Names come from three places: spaCy's PERSON entities; a Matcher rule for
-an honorific before a proper noun ("Mrs. Long", "Commander Brekke"), which
-NER often tags as a place or an organisation or misses; and the character
-bible.  Then every further occurrence of a known name is found with a
-PhraseMatcher, because NER tags the same name inconsistently.
+Names come from spaCy's PERSON entities; a Matcher rule for an honorific
+before a proper noun ("Mrs. Long", "Commander Brekke"), which NER often
+tags as a place or an organisation or misses; proper nouns that speak in a
+speech tag or act as subjects; and the character bible.  Then every further
+occurrence of a known name, of the first or last word of a full name, and
+of a name in capitals is found with a PhraseMatcher, because NER tags the
+same name inconsistently.
 
 Merging ("Dr. Ilse Marr", "Ilse", "Dr. Marr" -> one character): honorifics
 are set aside; a full name makes a character; "Mr. Bennet" joins the one
-full name with that surname whose gender fits, and stays apart from
-"Mrs. Bennet"; a lone first or last name, or a common nickname of a first
-name ("Lizzy" for Elizabeth), joins the character that has it.  The
-character bible in novel2board.yaml names aliases and always wins.
+full name with that surname whose gender fits (from honorifics and from
+pronouns, `pronoun_votes`), and stays apart from "Mrs. Bennet"; "Mrs." and
+"Miss" of one surname are two people; a lone first or last name, or a
+common nickname of a first name ("Lizzy" for Elizabeth), joins the
+character that has it.  The character bible in novel2board.yaml names
+aliases and always wins.
 
 Never characters: words in reading.yaml's not_people (days, months, God),
 names whose last word is a place noun ("Netherfield Park"), names NER tags
-more often as a place than as a person, a name used as a modifier ("six
-Formica tables"), and a single-word name seen once that is neither the
-subject of a verb nor given an honorific.
+more often as a place than as a person; chapter.py drops a name used as a
+modifier ("six Formica tables") and a single-word name seen once that is
+neither the subject of a verb nor given an honorific.
 """
 
 from __future__ import annotations
@@ -30,10 +34,19 @@ from ..config import CharacterBible
 from ..model import ChapterText
 from ..read.slugs import id_slug
 from .nlp import ReadingLexicon
+from .speakers import FEMALE, MALE
 
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
+# Object pronouns: in the sentence that names someone as its subject they
+# stand for someone else ("Tomas reached it down for her"); "her" as a
+# possessive ("Ilse put her coat down") is the named one's.
+_OBJECT_PRONOUNS = {"him", "her"}
+# A pronoun after a name that is its sentence's subject ("Winnie had other
+# charms: her youth...") is surer evidence of gender than one after a name
+# that is not ("He never took Winnie to the theatre, his evenings...").
+_SUBJECT_WEIGHT = 3
 
 
 def split_honorific(name: str, lexicon: ReadingLexicon) -> tuple[str | None, str]:
@@ -106,11 +119,15 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
             found.append(_span(para, doc[tok.i:tok.i + 1]))
             label_votes[tok.text]["PERSON"] += 2
         for tok in _acting_names(doc, lexicon):
-            if not quoted(para.start + tok.idx) and tok.lower_ not in blocked:
+            if not quoted(para.start + tok.idx):
                 acting[tok.text].append(_span(para, doc[tok.i:tok.i + 1]))
-    # A proper noun NER did not tag that is the subject of verbs twice or more.
+    # A proper noun NER did not tag that is the subject of verbs twice or
+    # more; if NER tags it something else elsewhere ("Amory" ORG), it must
+    # act more often than that.
     for surface, spans in acting.items():
-        if len(spans) >= 2:
+        votes = label_votes.get(surface, Counter())
+        if len(spans) >= 2 and (surface.lower() not in blocked
+                                or len(spans) > sum(votes.values()) - votes["PERSON"]):
             found.extend(spans)
             label_votes[surface]["PERSON"] += len(spans)
     found += _misfiled_full_names(chapter, docs, label_votes)
@@ -133,14 +150,108 @@ def find_name_spans(chapter: ChapterText, docs: list, bible: tuple[CharacterBibl
     return keep, counts
 
 
+def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_of,
+                  lexicon: ReadingLexicon, quoted=lambda pos: False) -> dict[str, Counter]:
+    """He/she/his/her votes for whoever `key_of(span)` says a name stands for.
+
+    Only a sentence of narration that names one person and no one else
+    counts.  In it, the pronouns after the name count ("Edda sat down and
+    opened her tin"), except objects ("Tomas reached it down for her" is
+    someone else) and pronouns after a person noun ("Edda's father in his
+    overalls").  In the next sentence, the first gendered pronoun counts
+    when it is the subject and comes before any name ("Tomas came in. He
+    sat down."), unless a person noun in either sentence ("the soldier")
+    may be who it stands for.  Votes after a name that is the sentence's
+    subject weigh more.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    by_para: dict[int, list[NameSpan]] = defaultdict(list)
+    for s in spans:
+        if not quoted(s.start):
+            by_para[s.paragraph].append(s)
+    for para, doc in zip(chapter.paragraphs, docs):
+        named = by_para.get(para.index)
+        if not named:
+            continue
+        in_name = {i for s in named for i in range(s.first, s.last + 1)}
+
+        def narration(tok) -> bool:
+            return not quoted(para.start + tok.idx)
+
+        def other(tok) -> bool:
+            """A person noun that is not part of a name: someone else."""
+            return tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.person_nouns \
+                and tok.i not in in_name and narration(tok)
+
+        def others(sent) -> bool:
+            return any(other(t) for t in sent)
+
+        sents = list(doc.sents)
+        for k, sent in enumerate(sents):
+            here = [s for s in named if sent.start <= s.first < sent.end]
+            keys = {key_of(s) for s in here}
+            if len(keys) != 1 or None in keys:
+                continue
+            subject = any(_is_subject(doc[s.last]) for s in here)
+            weight = _SUBJECT_WEIGHT if subject else 1
+            key = keys.pop()
+            for tok in doc[min(s.last for s in here) + 1:sent.end]:
+                if other(tok):
+                    break       # "Edda's father in his overalls": his is the father's
+                gender = _pronoun_gender(tok) or _neuter(tok, here)
+                if gender and narration(tok) \
+                        and not (tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss"):
+                    votes[key][gender] += weight
+            following = sents[k + 1] if k + 1 < len(sents) else None
+            if following is None or others(sent) or others(following):
+                continue
+            first = next((t for t in following if _pronoun_gender(t) and narration(t)), None)
+            if first is not None and _is_subject(first) \
+                    and not any(following.start <= s.first < first.i for s in named):
+                votes[key][_pronoun_gender(first)] += weight   # "He never nipped Buck"
+    return votes
+
+
+def _neuter(tok, names: list[NameSpan]) -> str | None:
+    """"The Rabbit said to itself", "the Rabbit took a watch out of its
+    pocket": a named "it" (an animal, a machine), whom no he or she stands for."""
+    verbs = {tok.doc[s.last].head.i for s in names}
+    low = tok.lower_
+    if (low == "itself" and tok.head.i in verbs | {c.i for v in verbs
+                                                   for c in tok.doc[v].children}) \
+            or (low == "its" and tok.head.head.i in verbs):
+        return "neuter"
+    return None
+
+
+def _pronoun_gender(tok) -> str | None:
+    low = tok.lower_
+    return "female" if low in FEMALE else "male" if low in MALE else None
+
+
+def _is_subject(tok) -> bool:
+    return tok.dep_ in ("nsubj", "nsubjpass") \
+        or tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass")
+
+
 def _speaking_names(doc, lexicon: ReadingLexicon):
     """A capitalised proper noun that says something is a person: "said Curtis",
-    "Florence asked" (NER takes Florence for the city)."""
+    "Florence asked" (NER takes Florence for the city), and the inverted tag
+    right after a quote that the parser reads as an object ("Gratuity?"
+    hinted Tuppence)."""
     for tok in doc:
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in lexicon.speech_lemmas:
             continue
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN" \
+        # Right after a quote, a "subject" before the verb is a word of the
+        # quote ("Gratuity?" hinted ...), and the speaker follows the verb.
+        inverted = 0 < tok.i < len(doc) - 1 \
+            and (doc[tok.i - 1].is_quote or doc[tok.i - 1].text == ",")
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
+                    and not (inverted and c.i < tok.i)]
+        if inverted and not subjects:
+            subjects = [doc[tok.i + 1]]
+        for child in subjects:
+            if child.pos_ == "PROPN" \
                     and child.text[:1].isupper() and not child.ent_type_ == "PERSON" \
                     and child.lower_ not in lexicon.not_people \
                     and child.lower_ not in lexicon.honorifics:
@@ -256,6 +367,7 @@ def repeat_mentions(chapter: ChapterText, docs: list, index: "NameIndex",
     matcher = PhraseMatcher(docs[0].vocab)
     surfaces = {s for s in index.surfaces if s}
     surfaces |= {s[0].upper() + s[1:] for s in surfaces}
+    surfaces |= {s.upper() for s in surfaces}      # "TOM" in a heading or a shout
     matcher.add("NAME", [Doc(docs[0].vocab, words=s.split()) for s in sorted(surfaces)])
     found = list(first)
     for para, doc in zip(chapter.paragraphs, docs):
@@ -276,13 +388,27 @@ class Cluster:
     name: str                    # the fullest name seen
     honorific_gender: str | None = None
     aliases: Counter = field(default_factory=Counter)
-    gender_votes: Counter = field(default_factory=Counter)
+    gender_votes: Counter = field(default_factory=Counter)    # from honorifics
     bible: CharacterBible | None = None
     core_words: tuple[str, ...] = ()     # lower-case words of the full name
+    pronoun_votes: Counter = field(default_factory=Counter)   # see pronoun_votes
+    titles: set = field(default_factory=set)                  # "mrs", "dr"...
 
     @property
     def size(self) -> int:
         return sum(self.aliases.values())
+
+    @property
+    def known_gender(self) -> str | None:
+        """The bible's, an honorific's, or a clear pronoun majority (two to one)."""
+        if self.bible is not None and self.bible.gender != "unknown":
+            return self.bible.gender
+        if self.honorific_gender:
+            return self.honorific_gender
+        top = self.pronoun_votes.most_common(2)
+        if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] >= 2 * top[1][1]):
+            return top[0][0]
+        return None
 
 
 @dataclass(frozen=True)
@@ -299,8 +425,19 @@ class NameIndex:
 
 
 def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
-                     lexicon: ReadingLexicon) -> NameIndex:
-    """Cluster a chapter's names, bible entries first, fullest names next."""
+                     lexicon: ReadingLexicon,
+                     pronouns: dict[str, Counter] | None = None) -> NameIndex:
+    """Cluster a chapter's names, bible entries first, fullest names next.
+
+    `pronouns` (surface -> he/she votes, from `pronoun_votes`) tells the
+    gender of a full name before a titled surname joins it: "Mr. Verloc"
+    does not join "Winnie Verloc" when "Winnie" is followed by "she".
+    """
+    pronouns = pronouns or {}
+    by_lower: dict[str, Counter] = defaultdict(Counter)
+    for surface, vote in pronouns.items():
+        by_lower[surface.lower()].update(vote)
+    titled = _TitledWords.of(counts, lexicon)
     clusters: dict[str, Cluster] = {}
     by_surface: dict[str, str] = {}
     for entry in bible:
@@ -323,28 +460,98 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
         honorific, core = split_honorific(surface, lexicon)
         gender = lexicon.honorifics.get(honorific.lower()) if honorific else None
         cid = by_surface.get(surface.lower()) or _join(core, honorific, gender, clusters,
-                                                       by_surface, lexicon)
+                                                       lexicon, titled)
         if cid is None:
             cid = _new_id(surface if honorific and len(core.split()) == 1 else core, clusters)
-            clusters[cid] = Cluster(core if len(core.split()) > 1 else surface,
-                                    honorific_gender=gender,
-                                    core_words=tuple(core.lower().split()))
+            words = tuple(core.lower().split())
+            clusters[cid] = Cluster(core if len(words) > 1 else surface,
+                                    honorific_gender=gender, core_words=words)
+            if len(words) > 1:
+                # What "she" says of "Winnie" alone says it of "Winnie Verloc".
+                clusters[cid].pronoun_votes.update(by_lower.get(words[0], ()))
         cluster = clusters[cid]
         cluster.aliases[surface] += max(counts[surface], 0)
+        cluster.pronoun_votes.update(pronouns.get(surface, ()))
+        if honorific:
+            cluster.titles.add(honorific.lower())
         if gender:
             cluster.gender_votes[gender] += 3 * max(counts[surface], 1)
             cluster.honorific_gender = cluster.honorific_gender or gender
         by_surface.setdefault(surface.lower(), cid)
         if not honorific or len(core.split()) > 1:
             by_surface.setdefault(core.lower(), cid)
+    parts = _name_parts(clusters, by_surface, lexicon)
     surfaces = tuple(sorted({a for c in clusters.values() for a in c.aliases}
-                            | {a for e in bible for a in (e.name, *e.aliases)}))
+                            | {a for e in bible for a in (e.name, *e.aliases)} | set(parts)))
     return NameIndex(by_surface, clusters, surfaces)
 
 
-def _join(core: str, honorific: str | None, gender: str | None, clusters, by_surface,
-          lexicon: ReadingLexicon) -> str | None:
-    """The one existing character this name belongs to, if any."""
+def _name_parts(clusters: dict, by_surface: dict, lexicon: ReadingLexicon) -> dict[str, str]:
+    """The first and last names of full names that were not seen alone.
+
+    NER may tag "Amelia Sedley" a person and "Amelia" alone a city; the
+    PhraseMatcher then finds "Amelia" as Amelia Sedley.  A word that is part
+    of two characters' names ("Reed" of John Reed and Mrs. Reed) is left out.
+    """
+    owners: dict[str, set] = defaultdict(set)
+    written: dict[str, str] = {}
+    for cid, cluster in clusters.items():
+        for word in cluster.core_words:
+            owners[word].add(cid)       # "Mrs. Reed" owns "reed" too
+        if len(cluster.core_words) < 2:
+            continue
+        for alias in (*cluster.aliases, cluster.name):
+            words = split_honorific(alias, lexicon)[1].split()
+            if len(words) > 1:
+                for word in (words[0], words[-1]):
+                    written.setdefault(word.lower(), word)
+    parts = {}
+    for word, surface in written.items():
+        cids = owners[word]
+        if len(cids) != 1 or word in by_surface \
+                or len(word.rstrip(".")) < 2 or not surface[:1].isupper() \
+                or word in lexicon.honorifics or word in lexicon.not_people:
+            continue
+        cid = next(iter(cids))
+        by_surface[word] = cid
+        parts[surface] = cid
+    return parts
+
+
+@dataclass(frozen=True)
+class _TitledWords:
+    """What the chapter's one-word titled names ("Mrs. Verloc") tell."""
+
+    families: frozenset[str]       # surnames of two of Mr., Mrs. and Miss
+    given: frozenset[tuple]        # ("miss", "jemima") of "Miss Jemima"
+
+    @classmethod
+    def of(cls, counts, lexicon: ReadingLexicon) -> "_TitledWords":
+        kinds: dict[str, set] = defaultdict(set)
+        pairs = set()
+        for surface in counts:
+            honorific, core = split_honorific(surface, lexicon)
+            if honorific and len(core.split()) == 1:
+                title = honorific.lower()
+                pairs.add((title, core.lower()))
+                kind = "married" if title in lexicon.married_titles else \
+                    "unmarried" if title in lexicon.unmarried_titles else \
+                    "male" if lexicon.honorifics.get(title) == "male" else None
+                if kind:
+                    kinds[core.lower()].add(kind)
+        return cls(frozenset(w for w, k in kinds.items() if len(k) > 1), frozenset(pairs))
+
+
+def _join(core: str, honorific: str | None, gender: str | None, clusters,
+          lexicon: ReadingLexicon, titled: _TitledWords | None = None) -> str | None:
+    """The one existing character this name belongs to, if any.
+
+    A surname seen with two of Mr., Mrs. and Miss ("Mr. and Mrs. Verloc",
+    "Mrs. and Miss Welland") joins only a full name whose gender is known
+    to fit, and "Mrs." only a full name once called "Mrs." too.  "Miss
+    Pinkerton" does not join a Jemima Pinkerton who is called "Miss Jemima":
+    a younger sister is called by her first name, the eldest by the surname.
+    """
     words = core.lower().split()
     if not words:
         return None
@@ -358,18 +565,31 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters, by_sur
                     and c.core_words[0][:1] == words[0][0]]
         return same[0] if len(same) == 1 else None
     word = words[0]
+    title = honorific.lower() if honorific else None
     fits = [cid for cid, c in clusters.items()
             if len(c.core_words) > 1 or c.bible is not None
-            if _gender_fits(c, gender)]
+            if _fits(c, gender, title, lexicon)]
     if honorific:
         # "Mr. Darcy": a surname; "Sir Walter", "Aunt Shaw" may be either.
+        if titled and word in titled.families and gender:
+            fits = [cid for cid in fits if clusters[cid].known_gender == gender]
+            if title in lexicon.married_titles:
+                # Mr. and Mrs. Hilbery's Katharine Hilbery may be their daughter.
+                fits = [cid for cid in fits if title in clusters[cid].titles]
+        if titled and title in lexicon.unmarried_titles:
+            fits = [cid for cid in fits if clusters[cid].core_words[0] == word
+                    or (title, clusters[cid].core_words[0]) not in titled.given]
         last = [cid for cid in fits if clusters[cid].core_words[-1:] == (word,)]
         any_word = [cid for cid in fits if word in clusters[cid].core_words]
         candidates = last or any_word
+        if len(candidates) > 1:
+            # "Sir Walter": the "Sir Walter Elliot", not "William Walter Elliot".
+            candidates = [cid for cid in candidates if title in clusters[cid].titles
+                          and clusters[cid].core_words[0] == word] or candidates
         if len(candidates) == 1:
             return candidates[0]
         same = [cid for cid, c in clusters.items()
-                if c.core_words == (word,) and _gender_fits(c, gender)
+                if c.core_words == (word,) and _fits(c, gender, title, lexicon)
                 and c.honorific_gender == gender]
         return same[0] if same else None
     candidates = [cid for cid, c in clusters.items() if word in c.core_words]
@@ -385,11 +605,19 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters, by_sur
     return max(candidates, key=lambda cid: (clusters[cid].size, cid))
 
 
-def _gender_fits(cluster: Cluster, gender: str | None) -> bool:
-    if gender is None:
-        return True
-    known = cluster.honorific_gender or (cluster.bible.gender if cluster.bible else None)
-    return known in (None, "unknown", gender)
+def _fits(cluster: Cluster, gender: str | None, title: str | None,
+          lexicon: ReadingLexicon) -> bool:
+    """Can a name with this honorific's gender and title join the cluster?
+
+    "Mrs. Sedley" never joins a "Miss Sedley" or a "Miss Amelia Sedley".
+    """
+    if title and cluster.titles:
+        married = lexicon.married_titles
+        unmarried = lexicon.unmarried_titles
+        if title in married and cluster.titles & unmarried \
+                or title in unmarried and cluster.titles & married:
+            return False
+    return gender is None or cluster.known_gender in (None, gender)
 
 
 def _new_id(name: str, clusters: dict) -> str:

@@ -58,6 +58,8 @@ class ReadingLexicon:
     person_nouns: dict = field(default_factory=dict, hash=False)  # noun -> gender
     place_prepositions: frozenset[str] = frozenset()
     not_speakers: frozenset[str] = frozenset()
+    married_titles: frozenset[str] = frozenset()
+    unmarried_titles: frozenset[str] = frozenset()
 
     def is_speech_word(self, word: str) -> bool:
         return word.lower() in self.speech_forms
@@ -97,5 +99,6 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
         not_character_heads=words("not_character_heads"),
         place_prepositions=words("place_prepositions"),
         not_speakers=words("not_speakers"),
+        married_titles=words("married_titles"), unmarried_titles=words("unmarried_titles"),
         person_nouns={str(k).lower(): (str(v) if v else None)
                       for k, v in (data.get("person_nouns") or {}).items()})

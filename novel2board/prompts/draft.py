@@ -25,6 +25,7 @@ from ..config import CharacterBible, Config
 from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
 from ..resources import load_data
+from ..shots.thirdperson import display_name
 from ..templating import render
 from .motion import MotionLexicon, motion_text, trim_words, visible_text
 from .tokens import clip_tokens
@@ -191,14 +192,16 @@ class PromptDrafter:
         if c is None:
             return Person(id=cid, name=cid, description=None, fallback="a person", noun=noun)
         entry = self.bible.get(c.name)
-        name = c.name
+        name = _cap(display_name(c))         # "The soldier: a man." starts a sentence
         description = (c.description or "").strip() or None
-        if c.narrator:
-            # A first-person narrator: the bible entry that has "Narrator" as
-            # its name or an alias speaks for them (the text only says "I").
-            entry = self._narrator_entry()
-            name = entry.name if entry else "The narrator"
-            description = ((entry.description or "").strip() or None) if entry else None
+        if c.narrator and description is None:
+            # A first-person narrator the analysis could not name, or named
+            # without a description: the bible entry that has "Narrator" as
+            # its name or an alias speaks for them.
+            stand_in = self._narrator_entry()
+            if stand_in is not None:
+                entry, name = stand_in, stand_in.name
+                description = (stand_in.description or "").strip() or None
             if description is None:
                 self._warn_once(cid, (
                     "the first-person narrator ('I') is in frame but has no description, "
@@ -400,12 +403,12 @@ class PromptDrafter:
         lone = str(tool.get("subject") or "noun")
         names: dict[str, str] = {}
         for c in self.characters.values():
-            for alias in (c.name, *c.aliases):
+            for alias in (c.name, display_name(c), *c.aliases):
                 names[alias] = f"the {_NOUN.get(c.gender, 'person')}"
         for p in people:
             noun = p.noun if lone == "noun" or len(people) > 1 else lone
             c = self.characters.get(p.id)
-            for alias in (p.name, *(c.aliases if c else ())):
+            for alias in (p.name, *((c.name, display_name(c), *c.aliases) if c else ())):
                 names[alias] = noun
         return names
 

@@ -157,10 +157,12 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
             framing = "two-shot"        # two people act in one beat
     shown = [u for u in units if not u.speech_tag] or units
     opener = shown[0].opener if shown else None
-    text = describe([u.tokens for u in shown], ctx.name(opener) if opener else None)
+    text = describe([u.tokens for u in shown], ctx.name(opener) if opener else None,
+                    narrator=ctx.narrator)
     # A lone "it" or "them" says nothing about what is seen: use the sentence.
     shows_thing = focus and not (len(focus) == 1 and focus[0].pos_ == "PRON")
-    what = describe([focus], max_words=12).rstrip(".") if shows_thing else ""
+    what = describe([focus], max_words=12, narrator=ctx.narrator).rstrip(".") \
+        if shows_thing else ""
     if focus_character:
         # Looking at oneself is a resolution slip, not a point of view.
         what = ctx.name(focus_character) if focus_character != lead else ""

@@ -3,14 +3,17 @@
 "Tomas walked along the service road" -> "Tomas walks along the service
 road".  Only simple past verbs are changed, from spaCy's own tags; a he/she
 that starts the text becomes the character's name, so a description reads
-on its own beside a panel or inside an image prompt.
+on its own beside a panel or inside an image prompt.  In a first-person
+chapter the narrator's "I" becomes their name and she/he (thirdperson.py):
+the camera sees the narrator like anyone else.
 """
 
 from __future__ import annotations
 
 import re
 
-_IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+from .thirdperson import Narrator, Retelling, subject_of, third_person_singular
+
 _PLURAL_SUBJECTS = {"they", "we", "you", "i"}
 _MARKUP = re.compile(r"(?<!\w)[*_]{1,2}(?=\S)|(?<=\S)[*_]{1,2}(?!\w)")
 _LEADING_PRONOUN = re.compile(r"^(He|She|he|she)\b")
@@ -20,20 +23,74 @@ _MAX_WORDS = 45
 VISIBLE_ATTR = "n2b_visible"
 
 
-def present_tense(tokens) -> str:
-    """The tokens' text with simple past verbs put in the present tense."""
+def present_tense(tokens, retelling: Retelling | None = None) -> str:
+    """The tokens' text with simple past verbs put in the present tense and,
+    given a retelling, the narrator's first person turned to the third."""
     out = []
     for tok in tokens:
         cut = _visible(tok)
-        # "'d" stays: "I'd expected" reads in any tense.
+        retold = None
+        if cut is None and retelling is not None:
+            retold = retelling.pronoun(tok) or retelling.verb(tok)
+        # "'d" stays: "he'd expected" reads in any tense ("I'd" is retold).
         if cut is not None:
             text = cut
-        elif tok.tag_ == "VBD" and tok.text[:1].isalpha():
-            text = _present(tok)
+        elif retold is not None:
+            text = retold
+        elif _simple_past(tok):
+            text = _present(tok, retelling)
         else:
             text = tok.text
         out.append(text + tok.whitespace_)
     return "".join(out)
+
+
+def _simple_past(tok) -> bool:
+    """A finite past verb, as far as spaCy's tags and tree tell.
+
+    A VB coordinated with a VBD, with no auxiliary of its own, is one
+    ("stood against the wall and let me cry": "let").  A VBD that is really
+    a participle is not: "with his beanie pulled down", "the last prefab,
+    set a little apart", "his folder held tight"; nor the "used" of "used
+    to", which has no present."""
+    if not tok.text[:1].isalpha():
+        return False
+    if tok.tag_ == "VB":
+        return tok.dep_ == "conj" and tok.head.tag_ == "VBD" and tok.i > 0 \
+            and tok.nbor(-1).dep_ == "cc" \
+            and not any(c.dep_ in ("aux", "auxpass", "mark") for c in tok.children)
+    if tok.tag_ != "VBD":
+        return False
+    if _participle(tok):
+        return False
+    return not (tok.lemma_.lower() == "use" and any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
+
+
+def _after_with(tok) -> bool:
+    """"with his beanie pulled down": spaCy hangs the participle on "with"
+    or "with" on the participle."""
+    return (tok.dep_ == "pcomp" and tok.head.lower_ in ("with", "without")) or any(
+        c.dep_ == "mark" and c.lower_ in ("with", "without") for c in tok.children)
+
+
+def _participle(tok) -> bool:
+    """A VBD that is a past participle: after "with" ("with his beanie
+    pulled down"), coordinated with one ("... and his arms folded"), or a
+    modifier with no subject while the sentence's verb is another one ("the
+    last prefab, set a little apart").  Not "It hit the grating, bounced
+    once, and went over": one of a series of past verbs that share a
+    subject ("went" hangs on "bounced"); nor "the column of stitches ended
+    in a line", where spaCy found no verb for the sentence but this one."""
+    if _after_with(tok):
+        return True
+    if tok.dep_ == "conj" and tok.head.tag_ == "VBD":
+        return _participle(tok.head)
+    if tok.dep_ not in ("acl", "advcl") or subject_of(tok) is not None:
+        return False
+    root = tok.sent.root
+    return root is not tok and root.pos_ in ("VERB", "AUX") and not any(
+        c.dep_ == "conj" and c.tag_ == "VBD" and subject_of(c) is None for c in tok.children)
 
 
 def _visible(tok) -> str | None:
@@ -41,31 +98,50 @@ def _visible(tok) -> str | None:
     return tok._.get(VISIBLE_ATTR) if tok.has_extension(VISIBLE_ATTR) else None
 
 
-def _present(tok) -> str:
+def _present(tok, retelling: Retelling | None = None) -> str:
     lemma = tok.lemma_.lower()
-    subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None and tok.dep_ in ("conj", "aux", "auxpass"):
-        # "and held ...", "I didn't go": the subject hangs on the head verb.
-        subject = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    plural = subject is not None and (subject.lower_ in _PLURAL_SUBJECTS
-                                      or subject.tag_ in ("NNS", "NNPS")
-                                      or any(c.dep_ == "conj" for c in subject.children))
+    subject = subject_of(tok)
+    retold = retelling.is_plural_subject(subject) \
+        if retelling is not None and subject is not None else None
+    if retold is not None:
+        plural = retold                 # "I was" -> "she is", "we were" -> "they are"
+    else:
+        plural = subject is not None and _plural(_agreeing_noun(subject))
     if lemma == "be":
-        word = "am" if subject is not None and subject.lower_ == "i" else \
+        word = "am" if retold is None and subject is not None and subject.lower_ == "i" else \
             ("are" if plural else "is")
     elif plural:
         word = lemma
     else:
-        word = _IRREGULAR_3SG.get(lemma) or _third_person(lemma)
+        word = third_person_singular(lemma)
     return word.capitalize() if tok.text[:1].isupper() else word
 
 
-def _third_person(lemma: str) -> str:
-    if re.search(r"(s|sh|ch|x|z|o)$", lemma):
-        return lemma + "es"
-    if re.search(r"[^aeiou]y$", lemma):
-        return lemma[:-1] + "ies"
-    return lemma + "s"
+def _agreeing_noun(subject):
+    """What the verb agrees with: the noun after "there" ("there were two
+    lorries"), the antecedent of "who"/"that" ("things that didn't need")."""
+    if subject.dep_ == "expl" or subject.lower_ == "there":
+        return next((c for c in subject.head.children if c.dep_ == "attr"), subject)
+    if subject.tag_ in ("WDT", "WP") and subject.head.dep_ == "relcl":
+        return subject.head.head
+    return subject
+
+
+def _plural(noun) -> bool:
+    return (noun.lower_ in _PLURAL_SUBJECTS or noun.tag_ in ("NNS", "NNPS")
+            or _plural_number(noun)
+            or any(c.dep_ == "conj" for c in noun.children))
+
+
+def _plural_number(noun) -> bool:
+    """"Nine were from his sister"; not "the one point three was", nor a
+    number that names a thing ("dish fourteen was", "Dish fourteen had")."""
+    if noun.tag_ != "CD" or any(t.lower_ in ("one", "1", "point") or "." in t.text
+                                for t in noun.subtree):
+        return False
+    before = noun.doc[noun.i - 1] if noun.i > 0 else None
+    return not any(c.dep_ == "compound" for c in noun.children) \
+        and not (before is not None and before.pos_ in ("NOUN", "PROPN"))
 
 
 def strip_markup(text: str) -> str:
@@ -85,9 +161,12 @@ def tidy(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def describe(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_WORDS) -> str:
-    """Present-tense description of a shot from its token sequences, trimmed."""
-    pieces = [tidy(strip_markup(present_tense(tokens))) for tokens in parts]
+def describe(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_WORDS,
+             narrator: Narrator | None = None) -> str:
+    """Present-tense description of a shot from its token sequences, trimmed;
+    told in the third person when the chapter's `narrator` says "I"."""
+    retelling = Retelling(narrator) if narrator is not None else None
+    pieces = [tidy(strip_markup(present_tense(tokens, retelling))) for tokens in parts]
     text = " ".join(p for p in pieces if p and p != ".")
     if name_for_pronoun:
         text = _LEADING_PRONOUN.sub(name_for_pronoun, text, count=1)

@@ -325,18 +325,30 @@ def _split(ctx, state: SceneState, main: Draft, speaker, listener) -> list[Draft
     return out
 
 
+def _starts_with_participle(units: list[Unit]) -> bool:
+    """"touching a man ..." left after "said Edda,": a gesture of the speaker's
+    own (spaCy's VBG tag; "Something happens" only ends in -ing)."""
+    first = next((t for t in units[0].tokens if not t.is_punct), None) if units else None
+    return first is not None and first.tag_ == "VBG"
+
+
+def _cap(text: str) -> str:
+    """"the soldier asks ..." at the start of a description."""
+    return text[:1].upper() + text[1:]
+
+
 def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: list[Unit]) -> str:
     who = ctx.name(speaker) if speaker else None
     opener = units[0].opener if units else None
-    action = describe([u.tokens for u in units], ctx.name(opener) if opener else None) \
-        if units else ""
+    action = describe([u.tokens for u in units], ctx.name(opener) if opener else None,
+                      narrator=ctx.narrator) if units else ""
     gender = next((c.gender for c in ctx.analysis.characters if c.id == speaker), None)
     pronoun = {"female": "She ", "male": "He "}.get(gender or "")
     if action and who and opener is None and pronoun and action.startswith(pronoun):
         action = who + " " + action[len(pronoun):]   # the speaker's own gesture
     if action and who and units[0].headless:
         action = f"{who} {action[:1].lower()}{action[1:]}"       # "Lifts a hand" after a tag
-    elif action and who and action.split(" ", 1)[0].endswith("ing"):
+    elif action and who and _starts_with_participle(units):
         action = f"{who}, {action[:1].lower()}{action[1:]}"      # "Touching ..." after a tag
     asks = strip_markup(lines[-1].quote.text).rstrip("\u201d\"'\u2019 ").endswith("?")
     if not who:
@@ -349,8 +361,8 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
             return f"{who}, {over},{said[len(who):]}"
         return f"{said.rstrip('.')}, {over}."
     to = f" {ctx.name(listener)}" if listener else ""
-    said = action or (f"{who} asks{to}." if asks else
-                      f"{who} speaks to{to}." if to else f"{who} speaks.")
+    said = action or _cap(f"{who} asks{to}." if asks else
+                          f"{who} speaks to{to}." if to else f"{who} speaks.")
     if kind == "opening" and listener:
         return f"{who} and {ctx.name(listener)} together. {said}"
     return said

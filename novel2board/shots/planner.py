@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..config import PlannerSettings
 from ..model import Analysis, ChapterText, Omitted, Scene, Shot
@@ -29,6 +30,7 @@ from .coverage import (Draft, SceneState, cast_together, claim, narration_draft,
                        reaction_after)
 from .dialogue import cover_turns
 from .rules import SIZES, Rules
+from .thirdperson import Narrator, display_name
 
 log = logging.getLogger(__name__)
 _INSERT_ANGLES = ("high", "overhead", "eye-level")
@@ -46,8 +48,13 @@ class PlanContext:
     def name(self, cid: str | None) -> str:
         for c in self.analysis.characters:
             if c.id == cid:
-                return c.name if not c.narrator else "the narrator"
+                return display_name(c)
         return "Someone"
+
+    @cached_property
+    def narrator(self) -> Narrator | None:
+        """The chapter's "I", whom descriptions name in the third person."""
+        return Narrator.of(self.analysis.characters)
 
 
 def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
