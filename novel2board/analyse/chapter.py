@@ -543,9 +543,9 @@ def _speech_subject(verb, lexicon: ReadingLexicon, quoted=lambda tok: False):
                 tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns
                 or (_right_after_quote(verb) and tok.lower_ not in lexicon.not_speakers))):
             return tok
-        if tok.is_punct:
-            break
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        if tok.is_punct or tok.pos_ == "ADP":
+            break           # "said, with more kindness": no speaker after the verb
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         # "Dr. Marr looked out of the window and said, ...": the first verb's subject.
         for child in verb.head.children:
             if child.dep_ in _SUBJECT_DEPS:
