@@ -115,6 +115,7 @@ def attribute(turns: list[Turn], memory: Memory,
     result: list[tuple[str | None, str | None]] = [(None, None)] * len(turns)
     for t in turns:                       # local evidence first
         result[t.index] = _local(t, turns, result, memory, narrator)
+    _two_party_parity(turns, result, memory)
     changed = True
     while changed:                        # then the conversation, to a fixed point
         changed = False
@@ -128,6 +129,42 @@ def attribute(turns: list[Turn], memory: Memory,
         if result[t.index][0] is None:
             result[t.index] = _fallback(t, turns, result, memory)
     return result
+
+
+# How much a sieve's answer is trusted as an anchor for alternation.
+_ANCHOR_TRUST = {"tag-name": 3, "tag-noun": 3, "tag-pronoun": 2, "actor": 1, "last-actor": 1}
+
+
+def _two_party_parity(turns, result, memory: Memory) -> None:
+    """In an exchange between exactly two people, an untagged turn is said by
+    whoever the nearest trusted turn makes it by parity, looking both ways:
+    one early mistake then does not flip the rest of the exchange."""
+    for chain in _exchanges(turns):
+        anchors = [(t.index, result[t.index][0]) for t in chain
+                   if result[t.index][1] in _ANCHOR_TRUST]
+        people = {cid for _, cid in anchors}
+        if len(people) != 2:
+            continue
+        for t in chain:
+            if result[t.index][0] is not None:
+                continue
+            best = min(anchors, key=lambda a: (abs(a[0] - t.index),
+                                               -_ANCHOR_TRUST[result[a[0]][1]]))
+            same = (t.index - best[0]) % 2 == 0
+            speaker = best[1] if same else next(c for c in people if c != best[1])
+            if speaker not in t.vocatives and _fits(t, speaker, memory):
+                result[t.index] = (speaker, "alternation")
+
+
+def _exchanges(turns) -> list[list[Turn]]:
+    """Runs of turns with at most one paragraph of narration between them."""
+    runs: list[list[Turn]] = []
+    for t in turns:
+        if runs and _adjacent(t):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return [r for r in runs if len(r) > 2]
 
 
 def _local(t: Turn, turns, result, memory: Memory, narrator):
