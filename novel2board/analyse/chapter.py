@@ -343,9 +343,10 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
     for n, group in enumerate(groups):
         spans = [quotes.spans[i] for i in group]
         paras = sorted({s.paragraph for s in spans})
-        tag = _tag(chapter, docs, quotes, paras, spans, name_of, lexicon)
         later_in_paragraph = group[0] > 0 and not spans[0].continues \
             and quotes.spans[group[0] - 1].paragraph == spans[0].paragraph
+        tag = _tag(chapter, docs, quotes, paras, spans, name_of, lexicon,
+                   window=_turn_window(chapter, quotes, group, later_in_paragraph))
         # A later turn of a paragraph acts in the narration since the last quote.
         window = (quotes.spans[group[0] - 1].end, spans[-1].end) \
             if later_in_paragraph else None
@@ -378,8 +379,7 @@ def _split_by_tags(chapter, docs, quotes: _Quotes, group: list[int], name_of,
     speaker = _own_tag(chapter, docs, quotes, spans, 0, name_of, lexicon)
     for k in range(1, len(group)):
         between = para.text[spans[k - 1].end - para.start:spans[k].start - para.start]
-        own = _own_tag(chapter, docs, quotes, spans, k, name_of, lexicon) \
-            or _named_actor_before(docs[para.index], para, spans[k], between, name_of)
+        own = _own_tag(chapter, docs, quotes, spans, k, name_of, lexicon)
         if own and speaker and own != speaker and _SENTENCE_END.search(between):
             parts.append([group[k]])
         else:
@@ -388,19 +388,25 @@ def _split_by_tags(chapter, docs, quotes: _Quotes, group: list[int], name_of,
     return parts
 
 
-def _named_actor_before(doc, para, span, between: str, name_of):
-    """The named subject of the sentence of narration right before a quote:
-    'Lucy felt that she had been selfish. "Charlotte, you mustn't..."'."""
-    ends = list(_SENTENCE_END.finditer(between))
-    if not ends:
+def _turn_window(chapter, quotes: _Quotes, group: list[int], later_in_paragraph: bool):
+    """Where the tag of a turn that shares its paragraph with other turns may
+    stand: from the last sentence before it to the next turn's quote.  None
+    for a turn that has its paragraph to itself."""
+    first, last = quotes.spans[group[0]], quotes.spans[group[-1]]
+    para = chapter.paragraphs[last.paragraph]
+    followed = group[-1] + 1 < len(quotes.spans) \
+        and quotes.spans[group[-1] + 1].paragraph == last.paragraph \
+        and not quotes.spans[group[-1] + 1].continues
+    if not (later_in_paragraph or followed):
         return None
-    lo = span.start - len(between) + ends[-1].end()
-    for tok in doc:
-        pos = para.start + tok.idx
-        if lo <= pos < span.start and tok.dep_ in _SUBJECT_DEPS:
-            cid = name_of.get((para.index, tok.i))
-            return (cid, None) if cid else None
-    return None
+    lo = para.start
+    if later_in_paragraph:
+        before_from = quotes.spans[group[0] - 1].end
+        before = para.text[before_from - para.start:first.start - para.start]
+        ends = list(_SENTENCE_END.finditer(before))
+        lo = before_from + ends[-1].end() if ends else before_from
+    hi = quotes.spans[group[-1] + 1].start if followed else para.end
+    return lo, hi
 
 
 def _own_tag(chapter, docs, quotes: _Quotes, spans, k: int, name_of, lexicon):
@@ -434,6 +440,8 @@ def _tag(chapter, docs, quotes: _Quotes, paras, spans, name_of, lexicon,
             pos = para.start + tok.idx
             if quotes.inside(pos) or (window and not window[0] <= pos < window[1]):
                 continue
+            if any(c.dep_ == "neg" for c in tok.children):
+                continue        # "She had never called him that": not a tag
             distance = min(abs(pos - e) for e in edges)
             if distance > _TAG_DISTANCE:
                 continue
@@ -590,14 +598,18 @@ def _vocatives(chapter, spans, name_of, docs) -> tuple[str, ...]:
             first = tok.i
             while name_of.get((span.paragraph, first - 1)) == cid:
                 first -= 1
-            before = doc[first - 1].text if first > 0 else ""
-            after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
-            if (before in (",", "\u201c", '"', "\u2018", "'", "--", "\u2014") or first == 0
-                    or doc[first - 1].lower_ in ("oh", "o", "dear", "my")) \
-                    and after in (",", ".", "!", "?", "\u201d", '"', "\u2019", "'", ";"):
-                if cid not in found:
-                    found.append(cid)
+            if _is_vocative(doc, first, tok.i) and cid not in found:
+                found.append(cid)
     return tuple(found)
+
+
+def _is_vocative(doc, first: int, last: int) -> bool:
+    """The name doc[first:last + 1] is set off as an address: "Tomas." "Oh, Ann,"."""
+    before = doc[first - 1].text if first > 0 else ""
+    after = doc[last + 1].text if last + 1 < len(doc) else ""
+    return (before in (",", "\u201c", '"', "\u2018", "'", "--", "\u2014") or first == 0
+            or doc[first - 1].lower_ in ("oh", "o", "dear", "my")) \
+        and after in (",", ".", "!", "?", "\u201d", '"', "\u2019", "'", ";")
 
 
 # ------------------------------------------------------------ characters

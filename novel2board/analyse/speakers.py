@@ -190,7 +190,7 @@ def _local(t: Turn, turns, result, memory: Memory, narrator):
 
 
 def _resolve(t: Turn, turns, result, memory: Memory, gender: str) -> str | None:
-    """The pronoun's character; in a reply, preferably not the last speaker."""
+    """The pronoun's character: the most recent subject or mention that fits."""
     candidates = [c for c in memory.recent(t.tag_at, gender) if c not in t.vocatives]
     if not candidates:
         return None
@@ -199,11 +199,8 @@ def _resolve(t: Turn, turns, result, memory: Memory, gender: str) -> str | None:
     if subject in candidates and subject != candidates[0]:
         candidates.remove(subject)
         candidates.insert(0, subject)
-    # Only a reply straight after the last speaker's paragraph changes voice.
-    previous = result[t.index - 1][0] if t.index and t.gap_before == 0 else None
-    if previous and candidates[0] == previous and len(candidates) > 1 \
-            and memory.genders.get(candidates[1]) == gender:
-        return candidates[1]
+    # The last speaker is not pushed aside: "she said" after her own speech
+    # is as often her again (a monologue, a speech resumed) as her partner.
     return candidates[0]
 
 
