@@ -350,7 +350,8 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
         # A later turn of a paragraph acts in the narration since the last quote.
         window = (quotes.spans[group[0] - 1].end, spans[-1].end) \
             if later_in_paragraph else None
-        actors = _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator, window)
+        actors = _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator,
+                         lexicon, window)
         vocatives = _vocatives(chapter, spans, name_of, docs)
         gap = paras[0] - last_para - 1 if last_para is not None else 99
         last_actor = _last_actor(chapter, docs, quotes, spans[0], name_of, pronouns)
@@ -562,7 +563,7 @@ def _speech_subject(verb, lexicon: ReadingLexicon, quoted=lambda tok: False):
 
 
 def _actors(chapter, docs, quotes: _Quotes, paras, name_of, pronouns, narrator,
-            window: tuple[int, int] | None = None):
+            lexicon: ReadingLexicon, window: tuple[int, int] | None = None):
     """Characters who are subjects of verbs in the turn's narration, in order."""
     found: list[str] = []
     for p in paras[:1]:
@@ -572,6 +573,9 @@ def _actors(chapter, docs, quotes: _Quotes, paras, name_of, pronouns, narrator,
             if tok.dep_ not in _SUBJECT_DEPS or quotes.inside(pos) \
                     or (window and not window[0] <= pos < window[1]):
                 continue
+            if tok.head.lemma_.lower() in lexicon.listening_verbs:
+                continue        # "were the next words Margaret heard": she listens
+
             cid = name_of.get((p, tok.i))
             if cid is None and tok.lower_ in SUBJECT_PRONOUNS:
                 cid = pronouns.get(para.start + tok.idx, (0, None))[1]

@@ -58,6 +58,7 @@ class ReadingLexicon:
     person_nouns: dict = field(default_factory=dict, hash=False)  # noun -> gender
     place_prepositions: frozenset[str] = frozenset()
     not_speakers: frozenset[str] = frozenset()
+    listening_verbs: frozenset[str] = frozenset()
     married_titles: frozenset[str] = frozenset()
     unmarried_titles: frozenset[str] = frozenset()
 
@@ -98,7 +99,7 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
         not_people=words("not_people"), elisions=words("elisions"),
         not_character_heads=words("not_character_heads"),
         place_prepositions=words("place_prepositions"),
-        not_speakers=words("not_speakers"),
+        not_speakers=words("not_speakers"), listening_verbs=words("listening_verbs"),
         married_titles=words("married_titles"), unmarried_titles=words("unmarried_titles"),
         person_nouns={str(k).lower(): (str(v) if v else None)
                       for k, v in (data.get("person_nouns") or {}).items()})
