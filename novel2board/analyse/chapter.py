@@ -354,7 +354,7 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
                          lexicon, window)
         vocatives = _vocatives(chapter, spans, name_of, docs)
         gap = paras[0] - last_para - 1 if last_para is not None else 99
-        last_actor = _last_actor(chapter, docs, quotes, spans[0], name_of, pronouns)
+        last_actor = _last_actor(chapter, docs, quotes, spans[0], name_of, pronouns, lexicon)
         turns.append(Turn(index=n, quotes=tuple(group), first_paragraph=paras[0],
                           last_paragraph=paras[-1], start=spans[0].start,
                           tag_name=tag[0], tag_pronoun=tag[1], tag_at=tag[2],
@@ -487,7 +487,8 @@ def _narration_before(chapter, quotes: _Quotes, first: QuoteSpan):
     return before
 
 
-def _last_actor(chapter, docs, quotes: _Quotes, first: QuoteSpan, name_of, pronouns):
+def _last_actor(chapter, docs, quotes: _Quotes, first: QuoteSpan, name_of, pronouns,
+                lexicon: ReadingLexicon):
     """The character the paragraph of narration before the quote ends on:
     'Terry blazed up at once.' / '"Ask him how far it is."'"""
     before = _narration_before(chapter, quotes, first)
@@ -497,6 +498,9 @@ def _last_actor(chapter, docs, quotes: _Quotes, first: QuoteSpan, name_of, prono
     subject = next((t for t in last if t.dep_ in _SUBJECT_DEPS and t.head == last.root), None)
     if subject is None:
         return None
+    if _is_speech_verb(last.root, lexicon) \
+            and any(c.dep_ == "ccomp" for c in last.root.children):
+        return None     # "Lucy mumbled that they seemed odd.": she has had her say
     cid = name_of.get((before.index, subject.i))
     if cid is None and subject.lower_ in SUBJECT_PRONOUNS:
         cid = pronouns.get(before.start + subject.idx, (0, None))[1]
