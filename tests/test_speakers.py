@@ -197,3 +197,25 @@ def test_a_name_inside_the_quote_is_not_the_tag_subject(nlp):
             "\"My friend Blakeney,\" said he, \"told me I could be of service to you.\"\n")
     found = speakers(text, nlp)
     assert found[0][2] == "tag-pronoun"      # "he", not the name in the quote
+
+
+def test_he_said_can_stand_for_a_man_seen_only_through_his_voice(nlp):
+    # No named man: "A man's voice" is the only one "he" can be.
+    text = ("Mara waited on the deck of the ferry, alone.\n\n"
+            "A man's voice beside her made her start.\n\n"
+            "\"I beg your pardon,\" he said.\n")
+    found = speakers(text, nlp)
+    assert found[0][1:] == ("the man", "tag-pronoun")
+
+
+def test_reported_speech_does_not_name_the_next_speaker(nlp):
+    text = ("Lucy and Miss Bartlett sat at the long table.\n\n"
+            "Lucy mumbled that those seemed very odd people opposite.\n\n"
+            "\"Eat your dinner, dear. This pension is a failure.\"\n")
+    assert speakers(text, nlp)[0][2] != "last-actor"
+
+
+def test_whoever_hears_the_words_is_not_their_actor(nlp):
+    text = ("Margaret sat in the back drawing-room with her aunt.\n\n"
+            "\"I have spared no expense,\" were the next words Margaret heard.\n")
+    assert speakers(text, nlp)[0][2] != "actor"

@@ -243,7 +243,8 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan], nominals,
 def _memory(names: list[NameSpan], index: NameIndex, genders, nominals, docs) -> Memory:
     found = [(s.start, index.lookup(s.surface),
               docs[s.paragraph][s.last].dep_ in _SUBJECT_DEPS) for s in names]
-    found += [(start, cid, True) for (_, _, start, _, cid) in nominals]
+    found += [(start, cid, docs[p][i].dep_ != "poss")
+              for (p, i, start, _, cid) in nominals]
     found.sort()
     return Memory([p for p, _, _ in found], [c for _, c, _ in found], genders,
                   [subj for _, _, subj in found])
@@ -270,7 +271,7 @@ def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
             tok = doc[i]
             if (para.index, i) in name_of or quotes.inside(para.start + tok.idx):
                 continue
-            if tok.dep_ not in _SUBJECT_DEPS and not (
+            if tok.dep_ not in _SUBJECT_DEPS and tok.dep_ != "poss" and not (
                     i > 0 and doc[i - 1].dep_ in ("det", "poss", "amod")
                     and _is_speech_verb(tok.head, lexicon)):
                 continue
