@@ -149,3 +149,25 @@ def test_without_a_narrator_the_first_person_stays(nlp):
 ])
 def test_past_becomes_present_with_agreement(nlp, past, present):
     assert present_tense(nlp(past)) == present
+
+
+@pytest.mark.parametrize("past, present", [
+    # spaCy's lemma of an "-ed" form can be the wrong verb ("stared" ->
+    # "star"): an undoubled final consonant says it was "stare"
+    ("She stared at the screen and taped the note down.",
+     "She stares at the screen and tapes the note down."),
+    ("They scared the birds and bared their teeth.", "They scare the birds and bare their teeth."),
+    ("He stopped and planned the route.", "He stops and plans the route."),
+    # "were" already agrees with its subject ("sheep" alone would be singular)
+    ("That morning, there were no sheep.", "That morning, there are no sheep."),
+    ("His hands, they could see even from below, were shaking again.",
+     "His hands, they could see even from below, are shaking again."),
+    ("He looked as if he were asleep.", "He looks as if he were asleep."),
+])
+def test_a_verb_keeps_what_its_own_form_says(nlp, past, present):
+    assert present_tense(nlp(past)) == present
+
+
+def test_a_retold_verb_is_the_verb_the_narrator_used(nlp):
+    assert describe([nlp("I stared at it for twenty minutes.")], narrator=PRIYA) == \
+        "Priya Venkataraman stares at it for twenty minutes."

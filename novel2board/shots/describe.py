@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .thirdperson import Narrator, Retelling, subject_of, third_person_singular
+from .inflect import base_form, third_person_singular
+from .thirdperson import Narrator, Retelling, subject_of
 
 _PLURAL_SUBJECTS = {"they", "we", "you", "i"}
 _MARKUP = re.compile(r"(?<!\w)[*_]{1,2}(?=\S)|(?<=\S)[*_]{1,2}(?!\w)")
@@ -99,22 +100,34 @@ def _visible(tok) -> str | None:
 
 
 def _present(tok, retelling: Retelling | None = None) -> str:
-    lemma = tok.lemma_.lower()
+    lemma = base_form(tok)
     subject = subject_of(tok)
     retold = retelling.is_plural_subject(subject) \
         if retelling is not None and subject is not None else None
-    if retold is not None:
-        plural = retold                 # "I was" -> "she is", "we were" -> "they are"
-    else:
-        plural = subject is not None and _plural(_agreeing_noun(subject))
     if lemma == "be":
-        word = "am" if retold is None and subject is not None and subject.lower_ == "i" else \
-            ("are" if plural else "is")
-    elif plural:
-        word = lemma
+        word = _present_of_be(tok, subject, retold)
+    elif retold if retold is not None else (
+            subject is not None and _plural(_agreeing_noun(subject))):
+        word = lemma                    # "I walked" -> "they walk", "we" -> "they"
     else:
         word = third_person_singular(lemma)
     return word.capitalize() if tok.text[:1].isupper() else word
+
+
+def _present_of_be(tok, subject, retold: bool | None) -> str:
+    """"was" -> "is", "were" -> "are": the past form already agrees with its
+    subject ("there were no sheep": "sheep" alone would say singular), so
+    only a subject that changes person changes the number ("I was" -> "she
+    is").  "As if he were" stays: a singular "were" is a wish, not a past."""
+    if retold is not None:
+        return "are" if retold else "is"
+    if subject is not None and subject.lower_ == "i":
+        return "am"
+    if tok.lower_ != "were":
+        return "is"
+    singular = subject is not None and subject.tag_ == "PRP" and subject.lower_ != "you" \
+        and "Sing" in subject.morph.get("Number")
+    return "were" if singular else "are"
 
 
 def _agreeing_noun(subject):
