@@ -145,7 +145,7 @@ def test_without_a_narrator_the_first_person_stays(nlp):
     ("Dish fourteen had followed the source down.", "Dish fourteen has followed the source down."),
     ("Ilse turned the mug around on her knee, one slow full turn, handle back to where it had "
      "started.", "Ilse turns the mug around on her knee, one slow full turn, handle back to "
-     "where it has started."),
+     "where it had started."),
 ])
 def test_past_becomes_present_with_agreement(nlp, past, present):
     assert present_tense(nlp(past)) == present
@@ -161,7 +161,7 @@ def test_past_becomes_present_with_agreement(nlp, past, present):
     # "were" already agrees with its subject ("sheep" alone would be singular)
     ("That morning, there were no sheep.", "That morning, there are no sheep."),
     ("His hands, they could see even from below, were shaking again.",
-     "His hands, they could see even from below, are shaking again."),
+     "His hands, they can see even from below, are shaking again."),
     ("He looked as if he were asleep.", "He looks as if he were asleep."),
 ])
 def test_a_verb_keeps_what_its_own_form_says(nlp, past, present):
@@ -171,3 +171,46 @@ def test_a_verb_keeps_what_its_own_form_says(nlp, past, present):
 def test_a_retold_verb_is_the_verb_the_narrator_used(nlp):
     assert describe([nlp("I stared at it for twenty minutes.")], narrator=PRIYA) == \
         "Priya Venkataraman stares at it for twenty minutes."
+
+
+@pytest.mark.parametrize("past, present", [
+    # what happened before the moment shown stays past: a "since" of time...
+    ("Ilse let out a breath she seemed to have been holding since she was nine.",
+     "Ilse lets out a breath she seems to have been holding since she was nine."),
+    ("For the first time since any of them had known her she looked her age.",
+     "For the first time since any of them had known her she looks her age."),
+    # ...not a "since" of cause
+    ("Since it was late, he left.", "Since it is late, he leaves."),
+    # "ago"
+    ("The source had set hours ago.", "The source had set hours ago."),
+    # a past perfect in a subordinate clause, also with its participle left out;
+    # in the main clause it is a present perfect
+    ("He remembered what she had said.", "He remembers what she had said."),
+    ("Her hands were shaking, the way Tomas's had.", "Her hands are shaking, the way Tomas's had."),
+    ("She had the day off, because she had a cold.", "She has the day off, because she has a cold."),
+])
+def test_a_past_before_the_moment_shown_stays_past(nlp, past, present):
+    assert present_tense(nlp(past)) == present
+
+
+def test_a_retold_past_that_stays_past_agrees_with_the_narrator(nlp):
+    text = "I hadn't cried in front of anyone since I was fourteen."
+    assert describe([nlp(text)], narrator=PRIYA) == \
+        "Priya Venkataraman hasn't cried in front of anyone since she was fourteen."
+    assert describe([nlp(text)], narrator=Narrator("the narrator")) == \
+        "The narrator hasn't cried in front of anyone since they were fourteen."
+
+
+@pytest.mark.parametrize("past, present", [
+    # the past of "can" and "will" is put in the present too...
+    ("The room was so quiet he could hear the tubes.", "The room is so quiet he can hear the tubes."),
+    ("He couldn't understand it, and it wouldn't stop.", "He can't understand it, and it won't stop."),
+    ("At that rate the last one would go out in three days.",
+     "At that rate the last one will go out in three days."),
+    # ...but not what did not happen, a wish, or an "as if"
+    ("You could have bounced a coin on it.", "You could have bounced a coin on it."),
+    ("She wished she could go.", "She wishes she could go."),
+    ("He looked as if he would cry.", "He looks as if he would cry."),
+])
+def test_could_and_would_of_a_past_narration(nlp, past, present):
+    assert present_tense(nlp(past)) == present

@@ -14,11 +14,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Analysis, Paragraph, Quote
-from .describe import VISIBLE_ATTR
+from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
 
-# Dependency labels that put a word in a subordinate clause.
-_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 
 
@@ -215,16 +213,6 @@ def set_clip(tok, text: str | None) -> None:
 
 def clipped(tok) -> str | None:
     return tok._.get(VISIBLE_ATTR) if tok.has_extension(VISIBLE_ATTR) else None
-
-
-def in_main_clause(tok) -> bool:
-    """True unless the word hangs in a subordinate clause of its sentence."""
-    seen = 0
-    while tok.dep_ != "ROOT" and seen < 50:
-        if tok.dep_ in _SUBORDINATE:
-            return False
-        tok, seen = tok.head, seen + 1
-    return True
 
 
 def agent_of(tok, who: dict[int, str]) -> str | None:

@@ -38,12 +38,49 @@ def present_tense(tokens, retelling: Retelling | None = None) -> str:
             text = cut
         elif retold is not None:
             text = retold
-        elif _simple_past(tok):
+        elif _simple_past(tok) and not _keeps_its_past(tok):
             text = _present(tok, retelling)
+        elif _past_modal(tok) and not _keeps_its_past(tok):
+            text = _present_modal(tok)
+        elif tok.lower_ == "was" and retelling is not None and _retold_plural(tok, retelling):
+            text = "were"               # a past kept, of a narrator called "they"
         else:
             text = tok.text
         out.append(text + tok.whitespace_)
     return "".join(out)
+
+
+# "could" and "would" of a past narration, and their present.
+_PAST_MODALS = {"could": "can", "would": "will"}
+_BEFORE_NT = {"can": "ca", "will": "wo"}        # spaCy's halves of "can't", "won't"
+
+
+def _past_modal(tok) -> bool:
+    """"so quiet I could hear", "the last one would go out in three days":
+    the past of "can" and "will".  Not a modal of what did not happen
+    ("could have bounced", "would have known"), nor of a wish or an "as if"
+    ("wished she could", "as if he would")."""
+    if tok.tag_ != "MD" or tok.lower_ not in _PAST_MODALS:
+        return False
+    verb = tok.head
+    if any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children):
+        return False
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() == "wish":
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in ("if", "though") and c.i > 0
+                   and c.nbor(-1).lower_ == "as" for c in verb.children)
+
+
+def _present_modal(tok) -> str:
+    word = _PAST_MODALS[tok.lower_]
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "n't" and not tok.whitespace_:
+        word = _BEFORE_NT[word]
+    return word.capitalize() if tok.text[:1].isupper() else word
+
+
+def _retold_plural(verb, retelling: Retelling) -> bool:
+    subject = subject_of(verb)
+    return subject is not None and bool(retelling.is_plural_subject(subject))
 
 
 def _simple_past(tok) -> bool:
@@ -66,6 +103,50 @@ def _simple_past(tok) -> bool:
         return False
     return not (tok.lemma_.lower() == "use" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
+
+
+def _keeps_its_past(tok) -> bool:
+    """A past that stays past in a present-tense description, because it
+    tells what happened before the moment shown:
+
+    - a clause of "ago" ("The source had set hours ago");
+    - a "since" clause of a perfect or of a noun: "hasn't cried since she
+      was fourteen", "the first time since any of them had known her"
+      (a "since" of cause changes: "since it is late, he leaves");
+    - a past perfect in a subordinate clause ("what she had said", "the
+      way Tomas's had"), as the "'d" of "than I'd expected" stays.  In the
+      main clause it is a present perfect: "She has never looked up".
+    """
+    verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+    clause = verb
+    while clause.dep_ == "conj" and clause.head is not clause:
+        clause = clause.head            # "since I was fourteen and lived there"
+    if any(c.lower_ == "ago" for c in verb.children):
+        return True
+    if any(c.dep_ == "mark" and c.lower_ == "since" for c in clause.children):
+        head = clause.head
+        if head.pos_ in ("NOUN", "PROPN") or any(
+                c.dep_ == "aux" and c.lemma_.lower() == "have" for c in head.children):
+            return True
+    if tok.lemma_.lower() != "have" or in_main_clause(verb):
+        return False
+    # "had" of a perfect, or with its participle left out ("the way Tomas's had")
+    return verb is not tok or not any(c.dep_ not in _BESIDE_A_BARE_HAD for c in tok.children)
+
+
+_BESIDE_A_BARE_HAD = {"nsubj", "nsubjpass", "punct", "advmod", "neg", "mark", "cc"}
+# Dependency labels that put a word in a subordinate clause.
+_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
+
+
+def in_main_clause(tok) -> bool:
+    """True unless the word hangs in a subordinate clause of its sentence."""
+    seen = 0
+    while tok.dep_ != "ROOT" and seen < 50:
+        if tok.dep_ in _SUBORDINATE:
+            return False
+        tok, seen = tok.head, seen + 1
+    return True
 
 
 def _after_with(tok) -> bool:
