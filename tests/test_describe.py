@@ -205,6 +205,7 @@ def test_a_retold_past_that_stays_past_agrees_with_the_narrator(nlp):
     # the past of "can" and "will" is put in the present too...
     ("The room was so quiet he could hear the tubes.", "The room is so quiet he can hear the tubes."),
     ("He couldn't understand it, and it wouldn't stop.", "He can't understand it, and it won't stop."),
+    ("They couldn\u2019t see it.", "They can\u2019t see it."),
     ("At that rate the last one would go out in three days.",
      "At that rate the last one will go out in three days."),
     # ...but not what did not happen, a wish, or an "as if"

@@ -73,7 +73,8 @@ def _past_modal(tok) -> bool:
 
 def _present_modal(tok) -> str:
     word = _PAST_MODALS[tok.lower_]
-    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "n't" and not tok.whitespace_:
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_.replace("\u2019", "'") == "n't" \
+            and not tok.whitespace_:
         word = _BEFORE_NT[word]
     return word.capitalize() if tok.text[:1].isupper() else word
 
@@ -119,7 +120,7 @@ def _keeps_its_past(tok) -> bool:
     """
     verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
     clause = verb
-    while clause.dep_ == "conj" and clause.head is not clause:
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
         clause = clause.head            # "since I was fourteen and lived there"
     if any(c.lower_ == "ago" for c in verb.children):
         return True
@@ -131,7 +132,7 @@ def _keeps_its_past(tok) -> bool:
     if tok.lemma_.lower() != "have" or in_main_clause(verb):
         return False
     # "had" of a perfect, or with its participle left out ("the way Tomas's had")
-    return verb is not tok or not any(c.dep_ not in _BESIDE_A_BARE_HAD for c in tok.children)
+    return verb.i != tok.i or not any(c.dep_ not in _BESIDE_A_BARE_HAD for c in tok.children)
 
 
 _BESIDE_A_BARE_HAD = {"nsubj", "nsubjpass", "punct", "advmod", "neg", "mark", "cc"}
