@@ -385,3 +385,18 @@ def test_a_speech_tag_goes_with_its_clauses_and_its_and(nlp, rules):
     assert "never called him by his first name before" in \
         shot_for(shots, chapter, "never called him").description
     assert "Mara puts a bowl in front of him" in shot_for(shots, chapter, "put a bowl").description
+
+
+def test_a_scene_summary_is_a_storyboard_note(nlp, tmp_path):
+    """Not the scene's first sentence word for word: the first sentence with
+    somebody doing something, told like a shot (present tense, third
+    person), cut after its first clause; with nobody acting, the first."""
+    b = board("# Chapter 1: The Night\n\n"
+              "At ten past two in the morning, the control room was the only lit window on "
+              "the plateau. The lamps hummed.\n\n"
+              "I sat down at my console in my coat, with the printout spread across the desk "
+              "in front of me, and I put my headphones on.\n\n"
+              "* * *\n\n"
+              "The road was a river. Rain ran off the dishes in sheets.\n", nlp, tmp_path)
+    assert [s.summary for s in b.scenes] == [
+        "The narrator sits down at their console in their coat.", "The road is a river."]

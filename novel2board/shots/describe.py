@@ -28,7 +28,12 @@ def present_tense(tokens, retelling: Retelling | None = None) -> str:
     """The tokens' text with simple past verbs put in the present tense and,
     given a retelling, the narrator's first person turned to the third."""
     out = []
+    previous = None
     for tok in tokens:
+        if previous is not None and tok.i > previous.i + 1 and not previous.whitespace_ \
+                and not tok.is_punct:
+            out.append(" ")             # words between them were left out
+        previous = tok
         cut = _visible(tok)
         retold = None
         if cut is None and retelling is not None:
@@ -98,6 +103,11 @@ def _simple_past(tok) -> bool:
         return tok.dep_ == "conj" and tok.head.tag_ == "VBD" and tok.i > 0 \
             and tok.nbor(-1).dep_ == "cc" \
             and not any(c.dep_ in ("aux", "auxpass", "mark") for c in tok.children)
+    if tok.tag_ == "VBN" and tok.dep_ == "ROOT":
+        # "Edda's house smelled of coal", "One still burned": a participle
+        # tag on a sentence's only verb, with a subject and no auxiliary.
+        return any(c.dep_ == "nsubj" for c in tok.children) and \
+            not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
     if tok.tag_ != "VBD":
         return False
     if _participle(tok):
