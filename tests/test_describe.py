@@ -158,6 +158,7 @@ def test_past_becomes_present_with_agreement(nlp, past, present):
      "She stares at the screen and tapes the note down."),
     ("They scared the birds and bared their teeth.", "They scare the birds and bare their teeth."),
     ("He stopped and planned the route.", "He stops and plans the route."),
+    ("At the bottom he unclipped for good.", "At the bottom he unclips for good."),
     # "were" already agrees with its subject ("sheep" alone would be singular)
     ("That morning, there were no sheep.", "That morning, there are no sheep."),
     ("His hands, they could see even from below, were shaking again.",
