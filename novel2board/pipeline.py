@@ -25,7 +25,7 @@ from .read import find_chapter_files, read_source, split_chapters
 from .read.source import check_paragraph_lengths
 from .resources import load_data
 from .scenes import SceneCues, split_scenes
-from .shots import PlanContext, load_rules, plan_chapter
+from .shots import PlanContext, load_rules, plan_chapter, summarise_scenes
 from .templating import forget_templates
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ def board_chapter(source: Source, chapter: ChapterText, config: Config, nlp, rul
     ctx = PlanContext(chapter=chapter, analysis=analysis, docs=docs, rules=rules,
                       settings=config.planner)
     shots, omitted = plan_chapter(ctx, scenes)
+    scenes = summarise_scenes(ctx, scenes)      # told like the shots, from the parse
     drafter = PromptDrafter(config, analysis.characters, analysis.locations, variants)
     location_of = {s.id: s.location for s in scenes}
     prompts = {shot.id: drafter.draft(shot, location_of[shot.scene]) for shot in shots}

@@ -145,7 +145,81 @@ def test_without_a_narrator_the_first_person_stays(nlp):
     ("Dish fourteen had followed the source down.", "Dish fourteen has followed the source down."),
     ("Ilse turned the mug around on her knee, one slow full turn, handle back to where it had "
      "started.", "Ilse turns the mug around on her knee, one slow full turn, handle back to "
-     "where it has started."),
+     "where it had started."),
 ])
 def test_past_becomes_present_with_agreement(nlp, past, present):
     assert present_tense(nlp(past)) == present
+
+
+@pytest.mark.parametrize("past, present", [
+    # spaCy's lemma of an "-ed" form can be the wrong verb ("stared" ->
+    # "star"): an undoubled final consonant says it was "stare"
+    ("She stared at the screen and taped the note down.",
+     "She stares at the screen and tapes the note down."),
+    ("They scared the birds and bared their teeth.", "They scare the birds and bare their teeth."),
+    ("He stopped and planned the route.", "He stops and plans the route."),
+    ("At the bottom he unclipped for good.", "At the bottom he unclips for good."),
+    # "were" already agrees with its subject ("sheep" alone would be singular)
+    ("That morning, there were no sheep.", "That morning, there are no sheep."),
+    ("His hands, they could see even from below, were shaking again.",
+     "His hands, they can see even from below, are shaking again."),
+    ("He looked as if he were asleep.", "He looks as if he were asleep."),
+    # spaCy's participle tag on the only verb of a sentence with a subject
+    ("Edda's house smelled of coal. One still burned.", "Edda's house smells of coal. One still burns."),
+])
+def test_a_verb_keeps_what_its_own_form_says(nlp, past, present):
+    assert present_tense(nlp(past)) == present
+
+
+def test_a_retold_verb_is_the_verb_the_narrator_used(nlp):
+    assert describe([nlp("I stared at it for twenty minutes.")], narrator=PRIYA) == \
+        "Priya Venkataraman stares at it for twenty minutes."
+
+
+@pytest.mark.parametrize("past, present", [
+    # what happened before the moment shown stays past: a "since" of time...
+    ("Ilse let out a breath she seemed to have been holding since she was nine.",
+     "Ilse lets out a breath she seems to have been holding since she was nine."),
+    ("For the first time since any of them had known her she looked her age.",
+     "For the first time since any of them had known her she looks her age."),
+    # ...not a "since" of cause
+    ("Since it was late, he left.", "Since it is late, he leaves."),
+    # "ago"
+    ("The source had set hours ago.", "The source had set hours ago."),
+    # a past perfect in a subordinate clause, also with its participle left out;
+    # in the main clause it is a present perfect
+    ("He remembered what she had said.", "He remembers what she had said."),
+    ("Her hands were shaking, the way Tomas's had.", "Her hands are shaking, the way Tomas's had."),
+    ("She had the day off, because she had a cold.", "She has the day off, because she has a cold."),
+])
+def test_a_past_before_the_moment_shown_stays_past(nlp, past, present):
+    assert present_tense(nlp(past)) == present
+
+
+def test_a_retold_past_that_stays_past_agrees_with_the_narrator(nlp):
+    text = "I hadn't cried in front of anyone since I was fourteen."
+    assert describe([nlp(text)], narrator=PRIYA) == \
+        "Priya Venkataraman hasn't cried in front of anyone since she was fourteen."
+    assert describe([nlp(text)], narrator=Narrator("the narrator")) == \
+        "The narrator hasn't cried in front of anyone since they were fourteen."
+
+
+@pytest.mark.parametrize("past, present", [
+    # the past of "can" and "will" is put in the present too...
+    ("The room was so quiet he could hear the tubes.", "The room is so quiet he can hear the tubes."),
+    ("He couldn't understand it, and it wouldn't stop.", "He can't understand it, and it won't stop."),
+    ("They couldn\u2019t see it.", "They can\u2019t see it."),
+    ("At that rate the last one would go out in three days.",
+     "At that rate the last one will go out in three days."),
+    # ...but not what did not happen, a wish, or an "as if"
+    ("You could have bounced a coin on it.", "You could have bounced a coin on it."),
+    ("She wished she could go.", "She wishes she could go."),
+    ("He looked as if he would cry.", "He looks as if he would cry."),
+])
+def test_could_and_would_of_a_past_narration(nlp, past, present):
+    assert present_tense(nlp(past)) == present
+
+
+def test_words_left_out_leave_a_space(nlp):
+    doc = nlp("Edda Kross, who cooked, had stayed late.")
+    assert present_tense([doc[0], doc[1], *doc[6:]]) == "Edda Kross has stayed late."

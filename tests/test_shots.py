@@ -356,3 +356,47 @@ def test_a_speaker_named_in_lower_case_starts_a_sentence_with_a_capital(nlp, rul
     speech = next(s for s in shots if s.dialogue)
     sentences = re.split(r"(?<=\.) ", speech.description)
     assert len(sentences) == 2 and all(s[:1].isupper() for s in sentences), speech.description
+
+
+def test_a_speech_tag_goes_with_its_clauses_and_its_and(nlp, rules):
+    """"Mara said, when she could" leaves nothing to show; "... and said,
+    “Go.”" leaves no dangling "and says"; what the speaker does stays."""
+    paras = [OPENING, SETUP, *talk([("Joe", "The boat is late again")]),
+             Q.format("And then there is the clock,") + " Mara said, when she could. "
+             + Q.format("It is on the drive."),
+             "Joe looked at her for a long moment, then looked out of the window and said, "
+             + Q.format("Go."),
+             Q.format("Where?") + " said Mara, touching the rope.",
+             Q.format("Here,") + " Joe said quietly, without looking up, and lifted a hand.",
+             Q.format("And then there's the rope,") + " Mara said, when she could.",
+             Q.format("I know, Joe.") + " She had never called him by his first name before.",
+             Q.format("Eat,") + " said Mara, and put a bowl in front of him so hard it slopped."]
+    shots, _, chapter, _ = plan(nlp, rules, paras, speakers=[
+        "joe", "mara", "mara", "joe", "mara", "joe", "mara", "mara", "mara"])
+    told = [s.description for s in shots]
+    assert not any("when she can" in d.lower() or "quietly" in d for d in told), told
+    assert shot_for(shots, chapter, "Joe looked at her").description == \
+        "Joe looks at her for a long moment, then looks out of the window."
+    assert shot_for(shots, chapter, "touching the rope").description.startswith(
+        "Mara, touching the rope")
+    assert shot_for(shots, chapter, "lifted a hand").description == \
+        "Joe, seen over Mara's shoulder, lifts a hand."
+    # a tag has no auxiliary: this "called" is narration
+    assert "never called him by his first name before" in \
+        shot_for(shots, chapter, "never called him").description
+    assert "Mara puts a bowl in front of him" in shot_for(shots, chapter, "put a bowl").description
+
+
+def test_a_scene_summary_is_a_storyboard_note(nlp, tmp_path):
+    """Not the scene's first sentence word for word: the first sentence with
+    somebody doing something, told like a shot (present tense, third
+    person), cut after its first clause; with nobody acting, the first."""
+    b = board("# Chapter 1: The Night\n\n"
+              "At ten past two in the morning, the control room was the only lit window on "
+              "the plateau. The lamps hummed.\n\n"
+              "I sat down at my console in my coat, with the printout spread across the desk "
+              "in front of me, and I put my headphones on.\n\n"
+              "* * *\n\n"
+              "The road was a river. Rain ran off the dishes in sheets.\n", nlp, tmp_path)
+    assert [s.summary for s in b.scenes] == [
+        "The narrator sits down at their console in their coat.", "The road is a river."]

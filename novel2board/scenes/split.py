@@ -378,7 +378,9 @@ def _make_scene(ctx: _Chapter, cues: SceneCues, number: int, first: int, last: i
                  setting=setting, location=location, time_of_day=time,
                  characters=_cast(ctx, first, last), start=start, end=end,
                  paragraphs=tuple(p.index for p in paras),
-                 summary=_summary(paras), cause=cause,
+                 # Written by the shots stage (shots/summary.py), which has the
+                 # parse to tell it like a shot description.
+                 summary="", cause=cause,
                  transition_in="FADE IN:" if number == 1 else
                  ("DISSOLVE TO:" if cause == "time-jump" else "CUT TO:"))
 
@@ -520,11 +522,3 @@ def slugline(setting: str | None, place: str | None, time: str | None, scene_id:
 
 def _strip_article(text: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
-
-
-def _summary(paras) -> str:
-    """The scene's first sentence, as a one-line reminder of what happens."""
-    text = " ".join(paras[0].text.split())
-    text = re.sub(r"[*_]{1,2}(\S[^*_]*?)[*_]{1,2}", r"\1", text)
-    m = re.match(r"(.{20,200}?[.!?])(\s|$)", text)
-    return (m.group(1) if m else text[:200]).strip()

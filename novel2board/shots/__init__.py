@@ -2,5 +2,6 @@
 
 from .planner import PlanContext, plan_chapter
 from .rules import Rules, load_rules
+from .summary import summarise_scenes
 
-__all__ = ["PlanContext", "Rules", "load_rules", "plan_chapter"]
+__all__ = ["PlanContext", "Rules", "load_rules", "plan_chapter", "summarise_scenes"]

@@ -14,11 +14,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Analysis, Paragraph, Quote
-from .describe import VISIBLE_ATTR
+from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
 
-# Dependency labels that put a word in a subordinate clause.
-_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 
 
@@ -119,7 +117,7 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
             set_clip(tok, clip(tok))        # None clears what an earlier run left
         if not any(not t.is_punct and not t.is_space for t in tokens):
             continue
-        items.append(_unit(para, tokens, sent, who, hits, rules, bool(quotes)))
+        items.append(_unit(para, tokens, sent, who, hits, rules, quoted if quotes else None))
     items.sort(key=lambda i: (i.start, 0 if isinstance(i, Line) else 1))
     # Heat counts in the narration, or as punctuation of the speech ("!",
     # a line broken off) - not a word like "hiss" spoken in a calm line.
@@ -129,7 +127,7 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
 
 
 def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules,
-          has_quotes: bool) -> Unit:
+          quoted) -> Unit:
     lo, hi = tokens[0].i, tokens[-1].i
     inside = {t.i for t in tokens}
     actors = tuple(dict.fromkeys(who[t.i] for t in tokens if t.i in who))
@@ -138,11 +136,14 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     root = sent.root
     lead = agent_of(root, who) if root.i in inside else None
     # Speech tags ("she said") only stand beside a quotation.
-    verbs_of_speech = rules.dialogue.speech_verbs if has_quotes else frozenset()
-    trimmed = _without_leading_tag(tokens, verbs_of_speech)
+    verbs_of_speech = rules.dialogue.speech_verbs if quoted is not None else frozenset()
+    trimmed = _without_speech_tags(tokens, verbs_of_speech, quoted)
     tagged = len(trimmed) < len(tokens)
-    tokens = trimmed or tokens
-    headless = tagged and tokens[0].pos_ in ("VERB", "AUX") and tokens[0].tag_ != "VBG"
+    # Nothing but the tag ("I said, when I could"): the unit is only a tag.
+    only_tag = tagged and not any(not t.is_punct and not t.is_space for t in trimmed)
+    tokens = tokens if only_tag else trimmed
+    first_word = next((t for t in tokens if not t.is_punct), tokens[0])
+    headless = tagged and first_word.pos_ in ("VERB", "AUX") and first_word.tag_ != "VBG"
     unit_hits, flags = [], set()
     for hit in hits:
         if hit.anchor not in inside:
@@ -163,7 +164,7 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"]
     words = [t for t in tokens if not t.is_punct]
     # What is left of a tag with no verb ("from the door") shows nothing new.
-    speech_tag = (tagged and (len(words) < 3 or not any(
+    speech_tag = only_tag or (tagged and (len(words) < 3 or not any(
         t.pos_ in ("VERB", "AUX") for t in tokens))) or (
         bool(verbs) and len(words) <= 5
         and all(t.lemma_.lower() in verbs_of_speech for t in verbs))
@@ -178,20 +179,109 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
                 flags=frozenset(flags), speech_tag=speech_tag)
 
 
-def _without_leading_tag(tokens: list, speech_verbs) -> list:
-    """"said Edda, touching a man ..." -> "touching a man ...": the tag is
-    already in the shot's dialogue; what the speaker does is the picture."""
-    for k, tok in enumerate(tokens[:4]):
-        if tok.lemma_.lower() in speech_verbs and tok.pos_ == "VERB":
-            subject = {c.i for c in tok.children if c.dep_ in _SUBJECTS}
-            rest = tokens[k + 1:]
-            while rest and (rest[0].i in subject or rest[0].is_punct):
-                rest = rest[1:]
-            before = [t for t in tokens[:k] if not t.is_punct]
-            if all(t.i in subject for t in before):
-                return rest
-            return tokens
-    return tokens
+def _without_speech_tags(tokens: list, speech_verbs, quoted) -> list:
+    """The sentence without its speech tags: the tag is already in the
+    shot's dialogue; what the speaker does is the picture.
+
+    A tag takes with it its subject and how the words were said ("quietly",
+    "when I could", "to Tomas", the "and" of "... and said"), but not what
+    the speaker does besides: "said Edda, touching a man ..." -> "touching a
+    man ...", "she said, and lifted a hand" -> "lifted a hand"."""
+    inside = {t.i for t in tokens}
+    drop: set[int] = set()
+    for verb in tokens:
+        if verb.lemma_.lower() in speech_verbs and verb.pos_ == "VERB" and \
+                _is_plain_tag(verb) and _says_only_the_quote(verb, inside) and \
+                _beside_a_quote(verb, quoted):
+            words = _tag_words(verb, inside, drop)
+            drop |= words | _hanging_on_the_quote(verb.doc, max(words), inside, quoted)
+    return [t for t in tokens if t.i not in drop]
+
+
+def _is_plain_tag(verb) -> bool:
+    """"she said", "asked Tomas": a tag has no auxiliary and no negation;
+    "She had never called him by his first name" is narration."""
+    return not any(c.dep_ in ("aux", "auxpass", "neg") for c in verb.children)
+
+
+def _hanging_on_the_quote(doc, end: int, inside: set[int], quoted) -> set[int]:
+    """The clause right after a tag that spaCy hung on the quoted words
+    rather than on the tag: "“...,” I said, when I could" ("could" modifies
+    the quotation's verb).  A gesture ("touching a man") stays."""
+    after = next((doc[i] for i in range(end + 1, len(doc)) if i in inside
+                  and not doc[i].is_punct), None)
+    if after is None:
+        return set()
+    top = after
+    while top.head.i in inside and top.head.i != top.i:
+        top = top.head
+    if top.head.i in inside or not quoted(top.head) or not _modifies_the_saying(top):
+        return set()
+    return {t.i for t in top.subtree if t.i in inside}
+
+
+def _modifies_the_saying(tok) -> bool:
+    """How or when something was said ("quietly", "when I could", "to
+    Tomas"), not a gesture of its own ("touching a man", "and lifted")."""
+    if tok.dep_ == "advcl":
+        return tok.tag_ not in ("VBG", "VBN") or any(m.dep_ == "mark" for m in tok.children)
+    return tok.dep_ in ("advmod", "prep", "npadvmod")
+
+
+def _says_only_the_quote(verb, inside: set[int]) -> bool:
+    """No words of its own said: "said nothing", "said that he would" are
+    narration; "asked him" only names whom the quote is for, and "said,
+    when she could" (after a comma) is when, not what."""
+    doc = verb.doc
+
+    def after_a_comma(c) -> bool:
+        lo, hi = sorted((verb.i, c.left_edge.i))
+        return any(t.text == "," for t in doc[lo + 1:hi])
+
+    return not any(c.i in inside and (
+        (c.dep_ in ("ccomp", "xcomp") and not after_a_comma(c))
+        or (c.dep_ == "dobj" and c.tag_ != "PRP" and c.pos_ != "PROPN"))
+        for c in verb.children)
+
+
+def _beside_a_quote(verb, quoted) -> bool:
+    """The verb and its subject stand right before or after a quotation (or
+    the quotation hangs on the verb): "“...,” I said", "and said, “Go.”"."""
+    doc = verb.doc
+    subject = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    lo = min([verb.i] + [t.i for c in subject for t in c.subtree])
+    hi = max([verb.i] + [t.i for c in subject for t in c.subtree])
+    before = next((t for t in reversed(doc[:lo]) if not t.is_space), None)
+    after = next((t for t in doc[hi + 1:] if not t.is_space
+                  and not (t.text in (",", ":") and not quoted(t))), None)
+    return any(t is not None and quoted(t) for t in (before, after)) or \
+        any(quoted(t) for c in verb.children for t in c.subtree)
+
+
+def _tag_words(verb, inside: set[int], dropped: set[int]) -> set[int]:
+    """The tokens of a speech tag: the verb, its subject and its modifiers."""
+    words = {verb.i}
+    ands = []
+    for c in verb.children:
+        if c.i not in inside or c.dep_ in ("conj", "punct"):
+            continue                    # "and lifted a hand": an action of its own
+        if c.dep_ == "advcl" and not _modifies_the_saying(c):
+            continue                    # "touching a man ...": a gesture
+        if c.dep_ == "cc":
+            ands.append(c.i)
+            continue
+        words |= {t.i for t in c.subtree if t.i in inside}
+    kept_before = any(i < verb.i and i not in dropped and i not in words
+                      and not verb.doc[i].is_punct for i in inside)
+    if not kept_before:
+        words.update(ands)              # "said quietly, and lifted a hand": "lifted a hand"
+    if verb.dep_ == "conj":
+        # "... then looked out of the window and said": the "and" goes too.
+        prev = next((verb.doc[i] for i in range(min(words) - 1, -1, -1)
+                     if i in inside and not verb.doc[i].is_punct), None)
+        if prev is not None and prev.dep_ == "cc":
+            words.add(prev.i)
+    return words
 
 
 def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
@@ -215,16 +305,6 @@ def set_clip(tok, text: str | None) -> None:
 
 def clipped(tok) -> str | None:
     return tok._.get(VISIBLE_ATTR) if tok.has_extension(VISIBLE_ATTR) else None
-
-
-def in_main_clause(tok) -> bool:
-    """True unless the word hangs in a subordinate clause of its sentence."""
-    seen = 0
-    while tok.dep_ != "ROOT" and seen < 50:
-        if tok.dep_ in _SUBORDINATE:
-            return False
-        tok, seen = tok.head, seen + 1
-    return True
 
 
 def agent_of(tok, who: dict[int, str]) -> str | None:

@@ -159,6 +159,9 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
     opener = shown[0].opener if shown else None
     text = describe([u.tokens for u in shown], ctx.name(opener) if opener else None,
                     narrator=ctx.narrator)
+    doer = shown[0].main_agent or lead if shown else None
+    if shown and shown[0].headless and doer and text:
+        text = f"{ctx.name(doer)} {text[:1].lower()}{text[1:]}"    # "Puts a bowl" after a tag
     # A lone "it" or "them" says nothing about what is seen: use the sentence.
     shows_thing = focus and not (len(focus) == 1 and focus[0].pos_ == "PRON")
     what = describe([focus], max_words=12, narrator=ctx.narrator).rstrip(".") \

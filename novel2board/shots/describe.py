@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .thirdperson import Narrator, Retelling, subject_of, third_person_singular
+from .inflect import base_form, third_person_singular
+from .thirdperson import Narrator, Retelling, subject_of
 
 _PLURAL_SUBJECTS = {"they", "we", "you", "i"}
 _MARKUP = re.compile(r"(?<!\w)[*_]{1,2}(?=\S)|(?<=\S)[*_]{1,2}(?!\w)")
@@ -27,7 +28,12 @@ def present_tense(tokens, retelling: Retelling | None = None) -> str:
     """The tokens' text with simple past verbs put in the present tense and,
     given a retelling, the narrator's first person turned to the third."""
     out = []
+    previous = None
     for tok in tokens:
+        if previous is not None and tok.i > previous.i + 1 and not previous.whitespace_ \
+                and not tok.is_punct:
+            out.append(" ")             # words between them were left out
+        previous = tok
         cut = _visible(tok)
         retold = None
         if cut is None and retelling is not None:
@@ -37,12 +43,50 @@ def present_tense(tokens, retelling: Retelling | None = None) -> str:
             text = cut
         elif retold is not None:
             text = retold
-        elif _simple_past(tok):
+        elif _simple_past(tok) and not _keeps_its_past(tok):
             text = _present(tok, retelling)
+        elif _past_modal(tok) and not _keeps_its_past(tok):
+            text = _present_modal(tok)
+        elif tok.lower_ == "was" and retelling is not None and _retold_plural(tok, retelling):
+            text = "were"               # a past kept, of a narrator called "they"
         else:
             text = tok.text
         out.append(text + tok.whitespace_)
     return "".join(out)
+
+
+# "could" and "would" of a past narration, and their present.
+_PAST_MODALS = {"could": "can", "would": "will"}
+_BEFORE_NT = {"can": "ca", "will": "wo"}        # spaCy's halves of "can't", "won't"
+
+
+def _past_modal(tok) -> bool:
+    """"so quiet I could hear", "the last one would go out in three days":
+    the past of "can" and "will".  Not a modal of what did not happen
+    ("could have bounced", "would have known"), nor of a wish or an "as if"
+    ("wished she could", "as if he would")."""
+    if tok.tag_ != "MD" or tok.lower_ not in _PAST_MODALS:
+        return False
+    verb = tok.head
+    if any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children):
+        return False
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() == "wish":
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in ("if", "though") and c.i > 0
+                   and c.nbor(-1).lower_ == "as" for c in verb.children)
+
+
+def _present_modal(tok) -> str:
+    word = _PAST_MODALS[tok.lower_]
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_.replace("\u2019", "'") == "n't" \
+            and not tok.whitespace_:
+        word = _BEFORE_NT[word]
+    return word.capitalize() if tok.text[:1].isupper() else word
+
+
+def _retold_plural(verb, retelling: Retelling) -> bool:
+    subject = subject_of(verb)
+    return subject is not None and bool(retelling.is_plural_subject(subject))
 
 
 def _simple_past(tok) -> bool:
@@ -59,12 +103,61 @@ def _simple_past(tok) -> bool:
         return tok.dep_ == "conj" and tok.head.tag_ == "VBD" and tok.i > 0 \
             and tok.nbor(-1).dep_ == "cc" \
             and not any(c.dep_ in ("aux", "auxpass", "mark") for c in tok.children)
+    if tok.tag_ == "VBN" and tok.dep_ == "ROOT":
+        # "Edda's house smelled of coal", "One still burned": a participle
+        # tag on a sentence's only verb, with a subject and no auxiliary.
+        return any(c.dep_ == "nsubj" for c in tok.children) and \
+            not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
     if tok.tag_ != "VBD":
         return False
     if _participle(tok):
         return False
     return not (tok.lemma_.lower() == "use" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
+
+
+def _keeps_its_past(tok) -> bool:
+    """A past that stays past in a present-tense description, because it
+    tells what happened before the moment shown:
+
+    - a clause of "ago" ("The source had set hours ago");
+    - a "since" clause of a perfect or of a noun: "hasn't cried since she
+      was fourteen", "the first time since any of them had known her"
+      (a "since" of cause changes: "since it is late, he leaves");
+    - a past perfect in a subordinate clause ("what she had said", "the
+      way Tomas's had"), as the "'d" of "than I'd expected" stays.  In the
+      main clause it is a present perfect: "She has never looked up".
+    """
+    verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+    clause = verb
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head            # "since I was fourteen and lived there"
+    if any(c.lower_ == "ago" for c in verb.children):
+        return True
+    if any(c.dep_ == "mark" and c.lower_ == "since" for c in clause.children):
+        head = clause.head
+        if head.pos_ in ("NOUN", "PROPN") or any(
+                c.dep_ == "aux" and c.lemma_.lower() == "have" for c in head.children):
+            return True
+    if tok.lemma_.lower() != "have" or in_main_clause(verb):
+        return False
+    # "had" of a perfect, or with its participle left out ("the way Tomas's had")
+    return verb.i != tok.i or not any(c.dep_ not in _BESIDE_A_BARE_HAD for c in tok.children)
+
+
+_BESIDE_A_BARE_HAD = {"nsubj", "nsubjpass", "punct", "advmod", "neg", "mark", "cc"}
+# Dependency labels that put a word in a subordinate clause.
+_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
+
+
+def in_main_clause(tok) -> bool:
+    """True unless the word hangs in a subordinate clause of its sentence."""
+    seen = 0
+    while tok.dep_ != "ROOT" and seen < 50:
+        if tok.dep_ in _SUBORDINATE:
+            return False
+        tok, seen = tok.head, seen + 1
+    return True
 
 
 def _after_with(tok) -> bool:
@@ -99,22 +192,34 @@ def _visible(tok) -> str | None:
 
 
 def _present(tok, retelling: Retelling | None = None) -> str:
-    lemma = tok.lemma_.lower()
+    lemma = base_form(tok)
     subject = subject_of(tok)
     retold = retelling.is_plural_subject(subject) \
         if retelling is not None and subject is not None else None
-    if retold is not None:
-        plural = retold                 # "I was" -> "she is", "we were" -> "they are"
-    else:
-        plural = subject is not None and _plural(_agreeing_noun(subject))
     if lemma == "be":
-        word = "am" if retold is None and subject is not None and subject.lower_ == "i" else \
-            ("are" if plural else "is")
-    elif plural:
-        word = lemma
+        word = _present_of_be(tok, subject, retold)
+    elif retold if retold is not None else (
+            subject is not None and _plural(_agreeing_noun(subject))):
+        word = lemma                    # "I walked" -> "they walk", "we" -> "they"
     else:
         word = third_person_singular(lemma)
     return word.capitalize() if tok.text[:1].isupper() else word
+
+
+def _present_of_be(tok, subject, retold: bool | None) -> str:
+    """"was" -> "is", "were" -> "are": the past form already agrees with its
+    subject ("there were no sheep": "sheep" alone would say singular), so
+    only a subject that changes person changes the number ("I was" -> "she
+    is").  "As if he were" stays: a singular "were" is a wish, not a past."""
+    if retold is not None:
+        return "are" if retold else "is"
+    if subject is not None and subject.lower_ == "i":
+        return "am"
+    if tok.lower_ != "were":
+        return "is"
+    singular = subject is not None and subject.tag_ == "PRP" and subject.lower_ != "you" \
+        and "Sing" in subject.morph.get("Number")
+    return "were" if singular else "are"
 
 
 def _agreeing_noun(subject):

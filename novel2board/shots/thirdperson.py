@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..analyse.chapter import NARRATOR_ID
+from .inflect import third_person_singular
 
 # subject, object, possessive determiner, possessive pronoun, reflexive
 _FORMS = {
@@ -193,7 +194,10 @@ class Retelling:
         if tok.text.startswith(_APOSTROPHES) and tok.i > 0 and tok.nbor(-1).i == subject.i:
             return " " + self._spelled_out(tok, plural)     # "I'd" -> "she had"
         if tok.tag_ == "VBP":
-            return _capitalised(_agreeing(tok.lemma_.lower(), plural), tok)
+            # The token is its own base form ("want", "stare"); only "am"
+            # and "are" need the lemma.
+            base = "be" if tok.lemma_.lower() == "be" else tok.lower_
+            return _capitalised(_agreeing(base, plural), tok)
         return None
 
     def _they(self, subject) -> bool:
@@ -225,20 +229,6 @@ def _agreeing(lemma: str, plural: bool) -> str:
     if plural:
         return "are" if lemma == "be" else lemma
     return third_person_singular(lemma)
-
-
-_IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
-
-
-def third_person_singular(lemma: str) -> str:
-    """"walk" -> "walks", "reach" -> "reaches", "carry" -> "carries"."""
-    if lemma in _IRREGULAR_3SG:
-        return _IRREGULAR_3SG[lemma]
-    if re.search(r"(s|sh|ch|x|z|o)$", lemma):
-        return lemma + "es"
-    if re.search(r"[^aeiou]y$", lemma):
-        return lemma[:-1] + "ies"
-    return lemma + "s"
 
 
 def subject_of(verb, depth: int = 4):
