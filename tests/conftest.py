@@ -25,3 +25,17 @@ def write_chapter(tmp_path):
         path.write_bytes(text.encode(encoding))
         return path
     return write
+
+
+@pytest.fixture
+def analyse(nlp):
+    """Read a chapter written in a test and analyse it: text -> Analysis."""
+    from novel2board.analyse import analyse_chapter, parse_paragraphs
+    from novel2board.config import Config
+    from novel2board.model import Source
+    from novel2board.read import split_chapters
+
+    def run(text: str, config: Config | None = None):
+        chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+        return analyse_chapter(chapter, parse_paragraphs(chapter, nlp), config or Config())
+    return run

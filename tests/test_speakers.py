@@ -151,16 +151,14 @@ def test_a_lead_in_needs_the_colon(nlp):
     assert speakers(text, nlp)[0][2] != "tag-name"
 
 
-def test_a_pronoun_in_the_names_own_clause_is_someone_else(nlp):
+def test_a_pronoun_in_the_names_own_clause_is_someone_else(nlp, analyse):
     # "her" in "a Rabbit ran close by her" is Alice, not the Rabbit; "itself"
     # says the Rabbit is "it".
     text = ("In the afternoon Alice sat on the bank. Suddenly a Rabbit ran close by her. "
             "The Rabbit said to itself that it was late. "
             "The Rabbit took a watch out of its pocket.\n\n"
             "\"Oh dear!\" she said.\n")
-    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
-    analysis = analyse_chapter(chapter, parse_paragraphs(chapter, nlp), Config())
-    genders = {c.name: c.gender for c in analysis.characters}
+    genders = {c.name: c.gender for c in analyse(text).characters}
     assert genders.get("Rabbit") != "female"
     assert speakers(text, nlp)[0][1] == "Alice"
 

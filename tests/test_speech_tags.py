@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from novel2board.analyse import analyse_chapter, parse_paragraphs
-from novel2board.config import Config
-from novel2board.model import Source
-from novel2board.read import split_chapters
-
-
-def test_a_speech_verb_joined_to_an_earlier_verb_has_that_verbs_subject(nlp):
+def test_a_speech_verb_joined_to_an_earlier_verb_has_that_verbs_subject(analyse):
     # "Edda ... she" is the paragraph's first actor; "said" is Dr. Marr's,
     # through "looked ... and said".
     text = ("In the morning Edda Kross drove us down to the village.\n\n"
             "She had the day off, and she said so over breakfast. Dr. Ilse Marr "
             "looked at us over her tea for a long moment, then looked out of the "
             "window, and said, \"Go. I'll tell him you've gone for bread.\"\n")
-    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
-    analysis = analyse_chapter(chapter, parse_paragraphs(chapter, nlp), Config())
-    [quote] = analysis.quotes
+    [quote] = analyse(text).quotes
     assert (quote.speaker, quote.sieve) == ("ilse-marr", "tag-name")
