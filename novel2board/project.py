@@ -235,12 +235,37 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
                      if m.location == loc.id]
             f.seen = max(f.seen, _best_sentence(chapter, spans, place_words))
             f.in_bible = loc.name.lower() in bible_places
+    people = _merge_short_names(people)
     # A name taken for both a person and a place ("Tomas" in "to Tomas") is a person.
     person_names = {n.lower() for f in people.values() for n in (f.name, *f.aliases)}
     person_names |= {n.lower() for b in config.characters for n in (b.name, *b.aliases)}
     places = {k: f for k, f in places.items() if k.lower() not in person_names}
     order = (lambda f: (-f.mentions, f.name))
     return sorted(people.values(), key=order), sorted(places.values(), key=order)
+
+
+def _merge_short_names(people: dict[str, Found]) -> dict[str, Found]:
+    """One person across chapters: a chapter that only says "Tomas" or "Dr.
+    Marr" makes a character of that name, which another chapter knows as an
+    alias of "Tomas Okafor" or "Ilse Marr".  Such an entry joins the one
+    person whose aliases hold its name; a name two people share ("Brekke"
+    for a father and a son) joins neither."""
+    merged = dict(people)
+    for name, short in people.items():
+        if short.in_bible:
+            continue
+        owners = [f for f in merged.values() if f is not short
+                  and name.lower() in {a.lower() for a in f.aliases}]
+        if len(owners) != 1:
+            continue
+        full = owners[0]
+        full.mentions += short.mentions
+        full.gender.update(short.gender)
+        _add_unique(full.aliases, [a for a in short.aliases if a != full.name])
+        _add_unique(full.chapters, short.chapters)
+        full.seen = max(full.seen, short.seen)
+        del merged[name]
+    return merged
 
 
 def _place_name(name: str, aliases) -> tuple[str, list[str]]:

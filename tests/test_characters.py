@@ -286,3 +286,22 @@ def test_a_pronoun_after_a_person_noun_is_not_the_names(nlp):
     votes = pronoun_votes(chapter, docs, spans, lambda s: s.surface, load_lexicon())
     assert votes["Edda"] == Counter(female=3)
     assert votes["Dave"] == Counter(male=3)
+
+
+def test_pronouns_of_someone_else_in_the_sentence_are_not_the_names(nlp):
+    # Each of these once voted Tomas a woman: the "she" before his name and
+    # the "her" he walks behind are someone else, and so is "her laptop".
+    from novel2board.analyse.characters import NameSpan, pronoun_votes
+    text = ("Tomas Okafor came in. He was tall.\n\n"
+            "Tomas came in behind her carrying her laptop.\n\n"
+            "She pulled the headphones from Tomas's hands, dragged them down over her ears.\n\n"
+            "Her hand, Tomas noticed, was not quite steady. She saw him notice.\n")
+    chapter = split_chapters(Source(Path("t.md"), text, ""))[0]
+    docs = parse_paragraphs(chapter, nlp)
+    spans = [NameSpan(para.start + tok.idx, para.start + tok.idx + len(tok), "Tomas",
+                      para.index, tok.i, tok.i)
+             for para, doc in zip(chapter.paragraphs, docs) for tok in doc
+             if tok.text == "Tomas"]
+    votes = pronoun_votes(chapter, docs, spans, lambda s: s.surface, load_lexicon())
+    assert votes["Tomas"]["female"] == 0
+    assert votes["Tomas"]["male"] > 0

@@ -155,3 +155,16 @@ def test_cast_leaves_a_flow_style_list_alone(tmp_path):
     assert text.startswith("project: Flow\ncharacters: [{name: Ann}]\n")
     assert [c.name for c in load_config(path).characters] == ["Ann"]
     assert "# - name: Jonah Vale" in text
+
+
+def test_cast_merges_a_short_name_another_chapter_knows_as_an_alias(tmp_path, capsys, nlp):
+    # Chapter 2 never says "Jonah Vale": its "Jonah" is chapter 1's Jonah Vale.
+    (tmp_path / "ch1.md").write_text(CHAPTER, encoding="utf-8")
+    (tmp_path / "ch2.md").write_text(
+        "# Chapter 2: The Office\n\nJonah sat by the stove in the harbour office. Jonah "
+        "dried his coat. \"Tea?\" Jonah asked.\n", encoding="utf-8")
+    assert cast_command([str(tmp_path / "ch1.md"), str(tmp_path / "ch2.md"),
+                         "--dry-run"]) == 0
+    table = capsys.readouterr().out.split("Places")[0]
+    assert re.search(r"\d+\s+Jonah Vale\s+\[new\]\s+aka .*Jonah", table)
+    assert not re.search(r"\d+\s+Jonah\s+\[", table)

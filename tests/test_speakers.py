@@ -217,3 +217,29 @@ def test_whoever_hears_the_words_is_not_their_actor(nlp):
     text = ("Margaret sat in the back drawing-room with her aunt.\n\n"
             "\"I have spared no expense,\" were the next words Margaret heard.\n")
     assert speakers(text, nlp)[0][2] != "actor"
+
+
+def test_the_narrator_does_not_say_their_own_name(nlp):
+    # Others call the "I" Dr. Venkataraman; the knock is answered from inside.
+    text = ("I walked to the Commander's hut by the gate. Brekke was inside, at his "
+            "desk. I knocked and waited, and I nearly turned round.\n\n"
+            "\"Come in, Dr. Venkataraman.\"\n\n"
+            "Brekke sat at the desk in his shirtsleeves.\n\n"
+            "\"Sit down,\" he said.\n\n"
+            "\"You sent your men to copy my data,\" I said.\n\n"
+            "\"I did,\" said Brekke.\n\n"
+            "\"Why?\"\n\n"
+            "\"Go and get some sleep, Dr. Venkataraman,\" Brekke said.\n")
+    found = speakers(text, nlp)
+    assert found[2][1] == "Dr. Venkataraman"       # the narrator, named by others
+    assert found[0][1] == "Brekke"
+
+
+def test_a_paragraph_of_two_clauses_ends_on_the_second_ones_subject(nlp):
+    text = ("Tomas Okafor and Ilse Marr sat at the console.\n\n"
+            "\"What's that?\" Tomas asked.\n\n"
+            "Tomas reached for the keyboard, and Ilse caught his wrist without taking "
+            "her eyes off the screen.\n\n"
+            "\"Don't touch anything.\"\n")
+    found = speakers(text, nlp)
+    assert found[1][1:] == ("Ilse Marr", "last-actor")

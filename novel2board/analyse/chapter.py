@@ -12,7 +12,7 @@ import logging
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
@@ -99,14 +99,18 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
     # -- quotes and speakers
     turns = _turns(chapter, docs, quotes, name_of, pronouns, narrator, lexicon)
     decided = attribute(turns, memory, NARRATOR_ID if narrator else None)
-    speaker_of_quote: dict[int, tuple[str | None, str | None]] = {}
-    for turn in turns:
-        for qi in turn.quotes:
-            speaker_of_quote[qi] = decided[turn.index]
-
     narrator_id = _narrator_identity(turns, decided, names, quotes, index) \
         if narrator else None
     rename = {NARRATOR_ID: narrator_id} if narrator_id else {}
+    if narrator_id:
+        # Now that the "I" has a name, a turn that says it ("Come in, Dr.
+        # Venkataraman.") addresses the narrator, who does not say it.
+        addressed = [replace(t, vocatives=(*t.vocatives, NARRATOR_ID))
+                     if narrator_id in t.vocatives and NARRATOR_ID not in t.vocatives else t
+                     for t in turns]
+        if addressed != turns:
+            decided = attribute(addressed, memory, NARRATOR_ID)
+    speaker_of_quote = {qi: decided[turn.index] for turn in turns for qi in turn.quotes}
 
     mentions = [Mention(s.start, s.end, index.lookup(s.surface)) for s in names]
     mentions += [Mention(start, end, cid) for (_, _, start, end, cid) in nominals]
@@ -491,16 +495,23 @@ def _narration_before(chapter, quotes: _Quotes, first: QuoteSpan):
 def _last_actor(chapter, docs, quotes: _Quotes, first: QuoteSpan, name_of, pronouns,
                 lexicon: ReadingLexicon):
     """The character the paragraph of narration before the quote ends on:
-    'Terry blazed up at once.' / '"Ask him how far it is."'"""
+    'Terry blazed up at once.' / '"Ask him how far it is."'  Of a sentence
+    of joined clauses, the last one's: "Tomas reached for the keyboard, and
+    Ilse caught his wrist." ends on Ilse."""
     before = _narration_before(chapter, quotes, first)
     if before is None or not len(docs[before.index]):
         return None
     last = list(docs[before.index].sents)[-1]
-    subject = next((t for t in last if t.dep_ in _SUBJECT_DEPS and t.head == last.root), None)
+    clauses = {last.root}
+    for tok in last:
+        if tok.dep_ == "conj" and tok.head in clauses and tok.pos_ in ("VERB", "AUX"):
+            clauses.add(tok)
+    subject = next((t for t in reversed(last) if t.dep_ in _SUBJECT_DEPS
+                    and t.head in clauses), None)
     if subject is None:
         return None
-    if _is_speech_verb(last.root, lexicon) \
-            and any(c.dep_ == "ccomp" for c in last.root.children):
+    if _is_speech_verb(subject.head, lexicon) \
+            and any(c.dep_ == "ccomp" for c in subject.head.children):
         return None     # "Lucy mumbled that they seemed odd.": she has had her say
     cid = name_of.get((before.index, subject.i))
     if cid is None and subject.lower_ in SUBJECT_PRONOUNS:

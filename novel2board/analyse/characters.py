@@ -157,8 +157,11 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
     Only a sentence of narration that names one person and no one else
     counts.  In it, the pronouns after the name count ("Edda sat down and
     opened her tin"), except objects ("Tomas reached it down for her" is
-    someone else) and pronouns after a person noun ("Edda's father in his
-    overalls").  In the next sentence, the first gendered pronoun counts
+    someone else), pronouns after a person noun ("Edda's father in his
+    overalls"), and those of a gender that already stood for someone else:
+    a he or she before the name ("She pulled the headphones from Tomas's
+    hands, dragged them over her ears") or an object ("Tomas came in behind
+    her carrying her laptop").  In the next sentence, the first gendered pronoun counts
     when it is the subject and comes before any name ("Tomas came in. He
     sat down."), unless a person noun in either sentence ("the soldier")
     may be who it stands for.  Votes after a name that is the sentence's
@@ -195,21 +198,41 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
             subject = any(_is_subject(doc[s.last]) for s in here)
             weight = _SUBJECT_WEIGHT if subject else 1
             key = keys.pop()
+            # Genders that stand for someone else here: a he or she of the main
+            # clause before the name ("Her hand, Tomas noticed"; not "When she
+            # came in, Edda sat down"), an object after it.
+            someone_else = {_pronoun_gender(t) for t in doc[sent.start:min(s.first for s in here)]
+                            if _pronoun_gender(t) and narration(t) and _in_main_clause(t)}
             for tok in doc[min(s.last for s in here) + 1:sent.end]:
                 if other(tok):
                     break       # "Edda's father in his overalls": his is the father's
                 gender = _pronoun_gender(tok) or _neuter(tok, here)
-                if gender and narration(tok) \
-                        and not (tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss"):
+                if not gender or not narration(tok) or gender in someone_else:
+                    continue
+                if tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss":
+                    someone_else.add(gender)
+                else:
                     votes[key][gender] += weight
             following = sents[k + 1] if k + 1 < len(sents) else None
             if following is None or others(sent) or others(following):
                 continue
             first = next((t for t in following if _pronoun_gender(t) and narration(t)), None)
             if first is not None and _is_subject(first) \
+                    and _pronoun_gender(first) not in someone_else \
                     and not any(following.start <= s.first < first.i for s in named):
                 votes[key][_pronoun_gender(first)] += weight   # "He never nipped Buck"
     return votes
+
+
+_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "parataxis"}
+
+
+def _in_main_clause(tok) -> bool:
+    while tok.dep_ != "ROOT" and tok.head.i != tok.i:
+        if tok.dep_ in _SUBORDINATE:
+            return False
+        tok = tok.head
+    return True
 
 
 def _neuter(tok, names: list[NameSpan]) -> str | None:
