@@ -167,13 +167,15 @@ def _board_all(chapters, cfg: Config, opts: Options, store: ChapterCache, jobs,
             shown += 1
 
     show_ready()
-    for index, result in _run(work, todo, jobs, progress, chapters):
-        if isinstance(result, _Failure):
-            replay(result.log)
-            raise result.error
-        results[index] = result
-        store.store(chapters[index][1].slug, result)
-        show_ready()
+    # After _chapter_worker has loaded the model, the rules and WeasyPrint.
+    with parallel.fewer_collections():
+        for index, result in _run(work, todo, jobs, progress, chapters):
+            if isinstance(result, _Failure):
+                replay(result.log)
+                raise result.error
+            results[index] = result
+            store.store(chapters[index][1].slug, result)
+            show_ready()
     return results
 
 
