@@ -121,11 +121,13 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     any problem the user can fix.
     """
     from .render import write_board  # render pulls in Jinja and WeasyPrint lazily
+    from .render.sheets import forget_fonts
     from .render.files import check_writable
 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     cfg = load_config(Path(config) if config else None)
     forget_templates()          # templates edited since a previous build count
+    forget_fonts()              # and fonts installed since
     _warn_unknown_overrides(cfg)
     opts = Options(out=Path(out), formats=tuple(formats),
                    layout=layout or cfg.output.layout or DEFAULT_LAYOUT,
