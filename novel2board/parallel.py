@@ -17,6 +17,7 @@ worker finished first either.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -100,6 +101,34 @@ class ProcessMap:
             self._pool.terminate()
         self._pool.join()
         _WORK = None
+
+
+# Boarding makes millions of small objects (parse trees, prompts, and above
+# all WeasyPrint's boxes): with Python's default thresholds the cyclic
+# garbage collector runs thousands of times a chapter, and every full
+# collection walks the loaded model and rules too.  Measured on six chapters
+# of a novel, every format, one process: 11.3 s of CPU with the defaults,
+# 10.4 s with the model frozen and collections ten times rarer.
+YOUNG_COLLECTION_THRESHOLD = 10_000     # the default is 700 allocations
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Freeze what is loaded so far (the model, the rules, the libraries)
+    out of the collector's reach, and collect young objects less often.
+
+    Frozen objects are also left untouched by the collector in forked
+    workers, so their memory stays shared.  Both settings are restored on
+    exit (the library may be called again in a long-lived process).
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 # fontTools stamps every font subset it writes into a PDF with the current

@@ -122,11 +122,13 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     any problem the user can fix.
     """
     from .render import write_board  # render pulls in Jinja and WeasyPrint lazily
+    from .render.sheets import forget_fonts
     from .render.files import check_writable
 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     cfg = load_config(Path(config) if config else None)
     forget_templates()          # templates edited since a previous build count
+    forget_fonts()              # and fonts installed since
     _warn_unknown_overrides(cfg)
     opts = Options(out=Path(out), formats=tuple(formats),
                    layout=layout or cfg.output.layout or DEFAULT_LAYOUT,
@@ -168,13 +170,15 @@ def _board_all(chapters, cfg: Config, opts: Options, store: ChapterCache, jobs,
             shown += 1
 
     show_ready()
-    for index, result in _run(work, todo, jobs, progress, chapters):
-        if isinstance(result, _Failure):
-            replay(result.log)
-            raise result.error
-        results[index] = result
-        store.store(chapters[index][1].slug, result)
-        show_ready()
+    # After _chapter_worker has loaded the model, the rules and WeasyPrint.
+    with parallel.fewer_collections():
+        for index, result in _run(work, todo, jobs, progress, chapters):
+            if isinstance(result, _Failure):
+                replay(result.log)
+                raise result.error
+            results[index] = result
+            store.store(chapters[index][1].slug, result)
+            show_ready()
     return results
 
 

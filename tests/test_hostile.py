@@ -181,7 +181,12 @@ def test_project_name_in_the_config_is_escaped_too(tmp_path, monkeypatch, capsys
     assert cli.main(["ch.md", "--format", "html", "-q"]) == 0
     capsys.readouterr()
     html = (tmp_path / "out" / "ch" / "storyboard.html").read_text()
-    assert not [t for t, _ in elements(html) if t in ("script", "img")]
+    tags = elements(html)
+    assert not [t for t, _ in tags if t == "script"]
+    # The sheets' own images (sketches, writing lines) are data: URLs; the
+    # author's <img> must not become one.
+    assert not [a for t, a in tags if t == "img" and "198.51.100.7" in (a.get("src") or "")]
+    assert all((a.get("src") or "").startswith("data:") for t, a in tags if t == "img")
 
 
 def test_every_yaml_file_is_loaded_safely(tmp_path, monkeypatch, capsys, nlp):

@@ -248,12 +248,33 @@ def test_pictures_appear_in_html_and_pdf_with_their_version(tmp_path):
     (images / "picks.txt").write_text("1.1.1 2\n", encoding="utf-8")
     html, pdf = pdf_of(board, tmp_path)
     assert 'src="images/1.1.1_v2.png"' in html and "v2 of 3" in html
-    assert html.count("<img ") == 1, "shots without a picture get a sketch"
+    assert html.count('<img src="images/') == 1, "shots without a picture get a sketch"
     assert html.count('class="sketch"') == 3
     reader = read_pdf(pdf)
     sheet = reader.pages[1]
     assert len(sheet.images) == 1, "the picture is not in the PDF"
     assert "v2 of 3" in page_texts(reader)[1]
+
+
+def test_identical_sketches_are_one_image_each(tmp_path):
+    """WeasyPrint reads an image once per URL: shots drawn alike share one."""
+    board = make_board((9, 5))
+    ctx = context(board)
+    html = sheets.to_html(board, config(), "six-landscape", "a4", tmp_path / "images")
+    used = re.findall(r'<img class="sketch" src="([^"]+)"', html)
+    assert len(used) == len(board.shots)
+    assert len(set(used)) == len(ctx["sketches"]) < len(board.shots)
+    assert all(url.startswith("data:image/svg+xml,") for url in used)
+    assert "<svg" not in html.split("</style>", 1)[1], "a frame drawn inline again"
+
+
+def test_rows_and_panels_carry_no_style_or_id(tmp_path):
+    """A style or id attribute gives an element, and all inside it, a computed
+    style of its own in WeasyPrint (several times slower on long chapters)."""
+    board = make_board((9, 5))
+    html = sheets.to_html(board, config(), "six-landscape", "a4", tmp_path / "images")
+    tags = re.findall(r'<(?:article|div) class="(?:panel|row|frame)[^"]*"[^>]*>', html)
+    assert tags and not [t for t in tags if " style=" in t or " id=" in t]
 
 
 # ---------------------------------------------------------------- overview

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -226,7 +227,7 @@ class Panel:
     dialogue: tuple[tuple[str, str], ...]   # (speaker name, line)
     flags: str
     picture: Picture | None
-    svg: str | None
+    sketch: int | None                # index into the sheet's sketches (see frame_sketches)
     text_mm: float = 0.0              # estimated height of the text block
     scale: float = 1.0                # type scale; < 1 when a row had to shrink
 
@@ -256,19 +257,49 @@ def _shorten(text: str, limit: int | None) -> str:
     return cut + "…"
 
 
-def make_panel(board: Board, shot: Shot, number: int, geo: Geometry, aspect: float,
-               picture_: Picture | None, config: Config) -> Panel:
+def svg_data_url(svg: str) -> str:
+    """An SVG as a data: URL, percent-encoded (shorter than base64, and
+    still readable in the HTML)."""
+    return "data:image/svg+xml," + quote(svg, safe=" =/:,.-()")
+
+
+class FrameSketches:
+    """The distinct drawn frames of one sheet, each rendered once.
+
+    Most shots of a chapter share their sketch with others (the sketch
+    depends only on size, framing, angle, movement and screen sides), and
+    WeasyPrint parses an image once per distinct URL: the sheets name each
+    sketch by a class whose background is the SVG as a data: URL, so a
+    chapter of 200 frames parses a few dozen SVGs, and none of them enters
+    the HTML tree WeasyPrint styles and lays out.
+    """
+
+    def __init__(self, config: Config, aspect: float):
+        self._config = config
+        self._aspect = aspect
+        self._index: dict[object, int] = {}
+        self.urls: list[str] = []
+
+    def index_of(self, shot: Shot) -> int:
+        drawn = sketch(shot, aspect=self._aspect)
+        if drawn not in self._index:
+            svg = render(self._config.templates_root, "frame.svg.j2",
+                         f"the frame of shot {shot.id}", s=drawn)
+            self._index[drawn] = len(self.urls)
+            self.urls.append(svg_data_url(svg))
+        return self._index[drawn]
+
+
+def make_panel(board: Board, shot: Shot, number: int, geo: Geometry,
+               picture_: Picture | None, sketches: FrameSketches) -> Panel:
     names = {c.id: c.name for c in board.analysis.characters}
     tech = " · ".join([shot.framing, shot.angle, shot.movement, f"{shot.lens_mm} mm"])
-    svg = None
-    if picture_ is None and geo.text != "none":
-        svg = render(config.templates_root, "frame.svg.j2",
-                     f"the frame of shot {shot.id}", s=sketch(shot, aspect=aspect))
+    drawn = sketches.index_of(shot) if picture_ is None and geo.text != "none" else None
     panel = Panel(shot=shot, number=number, tech=tech,
                   description=_shorten(shot.description, geo.description_chars),
                   dialogue=tuple((names.get(d.speaker, d.speaker) if d.speaker else "Unattributed",
                                   d.text) for d in shot.dialogue),
-                  flags=", ".join(shot.flags), picture=picture_, svg=svg)
+                  flags=", ".join(shot.flags), picture=picture_, sketch=drawn)
     return replace(panel, text_mm=round(text_height_mm(panel, geo), 2))
 
 
@@ -550,15 +581,16 @@ def sheet_context(board: Board, config: Config, layout: str, paper: str,
     images = index_images(images_dir)
     picks = read_picks(images_dir, {s.id for s in board.shots})
     panels_by_scene: dict[str, list[Panel]] = {}
+    sketches = FrameSketches(config, aspect)
     for shot in board.shots:
         mine = panels_by_scene.setdefault(shot.scene, [])
         pic = picture(shot.id, images.get(shot.id, {}), picks.get(shot.id), images_dir)
-        mine.append(make_panel(board, shot, len(mine) + 1, geo, aspect, pic, config))
+        mine.append(make_panel(board, shot, len(mine) + 1, geo, pic, sketches))
     pages = plan_pages(board, panels_by_scene, geo)
     title = f"Chapter {board.chapter.number}: {board.chapter.title}"
     return dict(board=board, chapter=board.chapter, scenes=board.scenes, pages=pages,
                 geo=geo, layout=layout, preset=presets[layout], project=config.project,
-                author=config.author, totals=board.totals, overview=overview(board, geo),
+                author=config.author, totals=board.totals, sketches=sketches.urls, overview=overview(board, geo),
                 doc_title=f"{config.project} — {title}" if config.project else title,
                 footer_css=css_string(" ".join((f"{config.project} · {title}" if config.project
                                                 else title).split())),
@@ -572,6 +604,27 @@ def to_html(board: Board, config: Config, layout: str, paper: str, images_dir: P
                   f"the storyboard of {board.slug}", **context)
 
 
+# WeasyPrint's font configuration (the fonts found, Pango's caches), made
+# once per process and build instead of once per chapter: about 5% of the
+# PDF time.  The PDF bytes do not depend on what was rendered before (tested
+# in tests/test_parallel.py: serial and parallel runs give the same bytes).
+_FONT_CONFIG: dict[int, object] = {}
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+    pid = os.getpid()          # a forked worker makes its own
+    if pid not in _FONT_CONFIG:
+        _FONT_CONFIG.clear()
+        _FONT_CONFIG[pid] = FontConfiguration()
+    return _FONT_CONFIG[pid]
+
+
+def forget_fonts() -> None:
+    """Start the next PDF from the fonts as they are now (a new build)."""
+    _FONT_CONFIG.clear()
+
+
 def to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], board: Board,
            config: Config) -> bytes:
     from .fetch import safe_fetcher
@@ -579,4 +632,5 @@ def to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], board: Board,
     document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
                                url_fetcher=safe_fetcher(allowed_roots))
     # Pictures straight from an image tool can be 4K; a frame is a few cm.
-    return document.write_pdf(dpi=PDF_IMAGE_DPI, jpeg_quality=88)
+    return document.write_pdf(dpi=PDF_IMAGE_DPI, jpeg_quality=88,
+                              font_config=_font_config())
