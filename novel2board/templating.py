@@ -107,7 +107,14 @@ def get_template(project_root: Path | None, name: str) -> jinja2.Template:
 
 def render(project_root: Path | None, name: str, what: str, **context) -> str:
     """Render a template; `what` names the shot or page for error messages."""
-    template = get_template(project_root, name)
+    return render_template(get_template(project_root, name), project_root, name, what,
+                           context)
+
+
+def render_template(template: jinja2.Template, project_root: Path | None, name: str,
+                    what: str, context: dict) -> str:
+    """Render a template already looked up (tens of thousands of prompts a
+    novel: the lookup is worth keeping), with the errors `render` gives."""
     try:
         return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:       # in an included template

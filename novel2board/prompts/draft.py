@@ -26,7 +26,7 @@ from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
 from ..resources import load_data
 from ..shots.thirdperson import display_name
-from ..templating import render
+from ..templating import get_template, render_template
 from .motion import MotionLexicon, motion_text, trim_words, visible_text
 from .tokens import clip_tokens
 
@@ -170,6 +170,8 @@ class PromptDrafter:
         self.bible: dict[str, CharacterBible] = {b.name: b for b in config.characters}
         self.warned: set[str] = set()
         self.warnings: list[str] = []
+        # Templates looked up once per chapter, not once per prompt.
+        self._templates: dict = {}
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
@@ -315,8 +317,12 @@ class PromptDrafter:
                            seeds=tuple(v.seed for v in variants),
                            extra=tuple(extra), video_clips=tuple(clips))
 
-    def _render(self, template: str, shot: Shot, ctx: dict) -> str:
-        return _line(render(self.config.templates_root, template, f"shot {shot.id}", **ctx))
+    def _render(self, name: str, shot: Shot, ctx: dict) -> str:
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = get_template(self.config.templates_root, name)
+        return _line(render_template(template, self.config.templates_root, name,
+                                     f"shot {shot.id}", ctx))
 
     def _midjourney(self, shot: Shot, ctx: dict) -> str:
         """Render twice: once without action and setting to see how many words

@@ -628,7 +628,9 @@ def forget_fonts() -> None:
 def to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], board: Board,
            config: Config) -> bytes:
     from .fetch import safe_fetcher
+    from .svgreuse import install as reuse_svg_drawings
     import weasyprint  # slow import: only when a PDF is asked for
+    reuse_svg_drawings()
     document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
                                url_fetcher=safe_fetcher(allowed_roots))
     # Pictures straight from an image tool can be 4K; a frame is a few cm.
