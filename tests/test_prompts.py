@@ -12,7 +12,7 @@ import pytest
 from novel2board.config import parse_config
 from novel2board.errors import TemplateError
 from novel2board.model import Character, DialogueLine, Location, Shot
-from novel2board.prompts import PromptDrafter
+from novel2board.prompts import PromptDrafter, undescribed_warning
 from novel2board.prompts.draft import aspect_for_midjourney, clip_length, clips_for
 from novel2board.prompts.motion import MotionLexicon, motion_text, trim_words, visible_text
 from novel2board.prompts.tokens import clip_tokens
@@ -125,7 +125,7 @@ def test_the_style_look_is_identical_in_every_image_prompt(drafter):
             assert LOOK in prompt
 
 
-def test_a_character_without_description_gets_one_warning_naming_them(config, caplog):
+def test_a_character_without_description_is_named_once_and_drawn_by_gender(config, caplog):
     stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
                          gender="male", mentions=2, description=None)
     drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, variants=3)
@@ -133,13 +133,20 @@ def test_a_character_without_description_gets_one_warning_naming_them(config, ca
         for n in range(3):
             drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}",
                                description="The Ferryman rows."), None)
-    assert len(drafter.warnings) == 1
-    message = drafter.warnings[0]
+    # Gathered for the run's one warning, not logged per character.
+    assert drafter.undescribed == ["The Ferryman"] and not caplog.records
+    message = undescribed_warning(drafter.undescribed)
     assert "The Ferryman" in message and "description" in message
     assert "novel2board.yaml" in message and "novel2board cast" in message
-    assert sum("The Ferryman" in r.message for r in caplog.records) == 1
     p = drafter.draft(shot(subjects=("the-ferryman",), description="The Ferryman rows."), None)
     assert all("a man" in prompt for prompt in p.flux)     # never "he", never empty
+
+
+def test_the_undescribed_warning_lists_the_names_and_gives_the_advice_once():
+    message = undescribed_warning(["Ilse Marr", "Tomas Okafor", "Ilse Marr"])
+    assert message.startswith("2 characters are in frame with no description")
+    assert "'Ilse Marr', 'Tomas Okafor'" in message
+    assert message.count("novel2board.yaml") == 1 and len(message) < 300
 
 
 # ------------------------------------------------------------ Midjourney
@@ -379,18 +386,16 @@ def test_a_long_sdxl_prompt_is_cut_where_each_character_starts(drafter):
     assert all(c in short.sdxl[0].prompt for c in short.sdxl[0].chunks)
 
 
-def test_each_chapter_warns_on_its_own(config, caplog):
+def test_each_chapter_notes_its_own_undescribed_characters(config):
     # Chapters are boarded in parallel processes and cached one by one: a
-    # chapter's warnings must not depend on which chapters came before.
+    # chapter's list must not depend on which chapters came before.
     stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
                          gender="male", mentions=2, description=None)
-    with caplog.at_level(logging.WARNING):
-        for _chapter in range(2):
-            drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, 1)
-            for n in range(3):
-                drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}"), None)
-            assert len(drafter.warnings) == 1
-    assert sum("The Ferryman" in r.message for r in caplog.records) == 2
+    for _chapter in range(2):
+        drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, 1)
+        for n in range(3):
+            drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}"), None)
+        assert drafter.undescribed == ["The Ferryman"]
 
 
 def test_the_sample_board_keeps_the_guarantees():

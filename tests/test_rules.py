@@ -133,6 +133,31 @@ def test_a_name_dropped_is_no_first_appearance(nlp, rules):
     assert shot.rule != "first-appearance"
 
 
+@pytest.mark.parametrize("line, phrase", [
+    ("Two days later, Joe's men came up the hill.", "men came"),
+    ("Mara looked toward the huts where Joe's quarters were.", "huts"),
+    ("Mara looked like the young woman in Ines's photograph.", "young woman"),
+    ("Her hands shook, the way Joe's had.", "hands shook")])
+def test_the_owner_of_a_thing_is_not_in_the_shot(nlp, rules, line, phrase):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara stood by the stove.", line])
+    shot = shot_for(shots, chapter, phrase)
+    assert shot.rule != "first-appearance"
+    assert "joe" not in shot.subjects and "ines" not in shot.subjects
+
+
+def test_someone_named_in_a_message_is_not_in_the_shot(nlp, rules):
+    shots, *_ = plan(nlp, rules, [OPENING, "Mara stood by the stove. Her phone buzzed. "
+                                           "*Are you alive. Ines says you haven't rung.* "
+                                           "Mara put the phone away."])
+    assert all("ines" not in s.subjects for s in shots)
+
+
+def test_the_owner_of_a_body_part_is_in_the_shot(nlp, rules):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara stood by the stove.",
+                                             "Joe's hands were shaking."])
+    assert "joe" in shot_for(shots, chapter, "hands were").subjects
+
+
 # ------------------------------------------------ close-ups and physical tells
 @pytest.mark.parametrize("tell, who", [("His hands shook.", "joe"),
                                        ("His knuckles whitened on the rail.", "joe"),

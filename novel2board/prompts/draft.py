@@ -170,6 +170,7 @@ class PromptDrafter:
         self.bible: dict[str, CharacterBible] = {b.name: b for b in config.characters}
         self.warned: set[str] = set()
         self.warnings: list[str] = []
+        self.undescribed: list[str] = []     # names in frame with no description
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
@@ -208,15 +209,10 @@ class PromptDrafter:
                     "so prompts describe them only as a man, woman or person; in "
                     "novel2board.yaml give the narrating character the alias 'Narrator' "
                     "(aliases: [Narrator]) and a description"))
-        elif description is None:
-            self._warn_once(cid, (
-                # The same words in every chapter, so the run prints it once
-                # (the fallback noun can differ by chapter: it is not named).
-                f"character '{c.name}' is in frame but has no description, so prompts "
-                f"describe them only as a man, woman or person; add one under "
-                f"characters: in novel2board.yaml (`- name: {c.name}` with "
-                f"`description: \"age, build, face, hair, clothes\"`; "
-                f"`novel2board cast` proposes the entry)"))
+        elif description is None and c.name not in self.undescribed:
+            # Gathered, not logged: the run prints one warning naming them
+            # all (`undescribed_warning`), not one per character and chapter.
+            self.undescribed.append(c.name)
         lora, weight = split_lora(entry.lora if entry else None,
                                   float((self.limits.get("sdxl") or {}).get("lora_weight", 0.8)))
         return Person(id=cid, name=name, description=description,
@@ -454,6 +450,20 @@ class PromptDrafter:
 
 # ------------------------------------------------------------------ helpers
 _WEARING = re.compile(r"\bwearing (?:an? |the )?(.+?)(?= over | under | with |,|\.|;| and |$)")
+
+
+def undescribed_warning(names) -> str:
+    """One warning for every character in frame without a description: the
+    names, then the advice once."""
+    names = list(dict.fromkeys(names))
+    listed = ", ".join(f"'{n}'" for n in names)
+    who = f"character {listed} is" if len(names) == 1 else f"{len(names)} characters are"
+    warning = (f"{who} in frame with no description, so prompts describe them only as a "
+               f"man, woman or person")
+    if len(names) > 1:
+        warning += f": {listed}"
+    return (f"{warning}; add `description: \"age, build, face, hair, clothes\"` under "
+            f"characters: in novel2board.yaml (`novel2board cast` proposes the entries)")
 
 
 def _first_clause(text: str, limit: int) -> str:

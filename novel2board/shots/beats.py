@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..model import Analysis, Paragraph, Quote
 from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
+from .thirdperson import emphasised_spans
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
 
@@ -108,7 +109,7 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
         return "".join(ch for k, ch in enumerate(tok.text, start=tok.idx)
                        if not any(a <= k < b for a, b in spans))
 
-    who = _character_tokens(para, doc, analysis, quotes)
+    who = _character_tokens(para, doc, analysis, quotes, rules.defaults.body_parts)
     hits = rules.find(doc)
     items: list = [Line(q) for q in quotes]
     for sent in doc.sents:
@@ -352,12 +353,20 @@ def _character_of(tok, who: dict[int, str]) -> str | None:
     return who[compound.i] if compound is not None else None
 
 
-def _character_tokens(para, doc, analysis: Analysis, quotes) -> dict[int, str]:
-    """Token index -> character id, for mentions outside quotation marks."""
+def _character_tokens(para, doc, analysis: Analysis, quotes,
+                      body_parts: frozenset[str] = frozenset()) -> dict[int, str]:
+    """Token index -> character id, for mentions outside quotation marks
+    (but not a name that only owns something: see `_owns_a_thing`)."""
     starts = [m.start for m in analysis.mentions]
     lo, hi = bisect_right(starts, para.start - 1), bisect_right(starts, para.end - 1)
+    # Words in quotation marks are said, and *emphasised* words that speak
+    # as "I" or "you" ("*Mum says you haven't rung.*") are a message or a
+    # thought: who they name is not there.
+    written = [(a + para.start, b + para.start)
+               for a, b in emphasised_spans(doc, _first_or_second_person)]
     mentions = [m for m in analysis.mentions[lo:hi]
-                if not any(q.start <= m.start < q.end for q in quotes)]
+                if not any(q.start <= m.start < q.end for q in quotes)
+                and not any(a <= m.start < b for a, b in written)]
     speaker = _sole_speaker(quotes)
     gender = {c.id: c.gender for c in analysis.characters}
     named = {gender.get(m.character) for m in mentions if m.kind == "name"}
@@ -371,10 +380,26 @@ def _character_tokens(para, doc, analysis: Analysis, quotes) -> dict[int, str]:
             # is named in the paragraph (the usual reading of a turn).
             character = speaker
         span = doc.char_span(m.start - para.start, m.end - para.start, alignment_mode="expand")
-        if span is not None:
+        if span is not None and not (m.kind == "name" and _owns_a_thing(span.root, body_parts)):
             for tok in span:
                 who[tok.i] = character
     return who
+
+
+def _first_or_second_person(tok) -> bool:
+    return tok.tag_ in ("PRP", "PRP$") and bool({"1", "2"} & set(tok.morph.get("Person")))
+
+
+def _owns_a_thing(name, body_parts: frozenset[str]) -> bool:
+    """A name in the possessive that is not the owner of a body part: "the
+    Commander's men came up the hill", "Edda's photograph", "the way
+    Tomas's had" (the thing left unsaid).  The owner need not be there, so
+    the name puts nobody in the shot; "Tomas's hands were shaking" does.  A
+    possessive pronoun ("her phone") points at someone in the scene and
+    is not asked about."""
+    if not any(c.dep_ == "case" and c.tag_ == "POS" for c in name.children):
+        return False
+    return not (name.dep_ == "poss" and name.head.lemma_.lower() in body_parts)
 
 
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",
