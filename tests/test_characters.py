@@ -36,6 +36,17 @@ def test_full_first_last_and_titled_names_merge():
     assert index.lookup("Ilse") == index.lookup("Dr. Marr") == index.lookup("Marr")
 
 
+def test_a_surname_does_not_take_the_name_of_an_initial_seen_less_often():
+    # "Lt. A. Brekke" under a photograph of the father; "Brekke" on every page.
+    lexicon = load_lexicon()
+    index = build_name_index(Counter({"Lt. A. Brekke": 1, "Brekke": 49}), (), lexicon)
+    assert index.lookup("Brekke") != index.lookup("Lt. A. Brekke")
+    assert index.clusters[index.lookup("Brekke")].name == "Brekke"
+    # An initialled name seen as often as the surname is still the same man.
+    index = build_name_index(Counter({"J. Prufrock": 3, "Prufrock": 2}), (), lexicon)
+    assert index.lookup("Prufrock") == index.lookup("J. Prufrock")
+
+
 def test_mr_and_mrs_of_one_family_stay_apart():
     index = build_name_index(Counter({"Mr. Bennet": 4, "Mrs. Bennet": 5}), (),
                              load_lexicon())

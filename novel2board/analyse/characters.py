@@ -483,7 +483,7 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
         honorific, core = split_honorific(surface, lexicon)
         gender = lexicon.honorifics.get(honorific.lower()) if honorific else None
         cid = by_surface.get(surface.lower()) or _join(core, honorific, gender, clusters,
-                                                       lexicon, titled)
+                                                       lexicon, titled, counts[surface])
         if cid is None:
             cid = _new_id(surface if honorific and len(core.split()) == 1 else core, clusters)
             words = tuple(core.lower().split())
@@ -566,7 +566,8 @@ class _TitledWords:
 
 
 def _join(core: str, honorific: str | None, gender: str | None, clusters,
-          lexicon: ReadingLexicon, titled: _TitledWords | None = None) -> str | None:
+          lexicon: ReadingLexicon, titled: _TitledWords | None = None,
+          seen: int = 1) -> str | None:
     """The one existing character this name belongs to, if any.
 
     A surname seen with two of Mr., Mrs. and Miss ("Mr. and Mrs. Verloc",
@@ -615,7 +616,8 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
                 if c.core_words == (word,) and _fits(c, gender, title, lexicon)
                 and c.honorific_gender == gender]
         return same[0] if same else None
-    candidates = [cid for cid, c in clusters.items() if word in c.core_words]
+    candidates = [cid for cid, c in clusters.items() if word in c.core_words
+                  and not _rarer_initialled(c, seen)]
     if not candidates:
         # "Lizzy" for an Elizabeth, or "Elizabeth" for a Lizzy seen first.
         full = lexicon.nicknames.get(word, ())
@@ -626,6 +628,16 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
         return None
     # "Bennet" alone: the most-mentioned character with that name.
     return max(candidates, key=lambda cid: (clusters[cid].size, cid))
+
+
+def _rarer_initialled(cluster: Cluster, seen: int) -> bool:
+    """A full name with only an initial for a first name ("Lt. A. Brekke"
+    under a photograph), seen fewer times than the surname alone: a relative
+    or a signature, not the "Brekke" who acts on every page.  The surname
+    stays a character of its own rather than take the initial's name."""
+    words = cluster.core_words
+    return len(words) > 1 and re.fullmatch(r"[a-z]\.?", words[0]) is not None \
+        and cluster.bible is None and cluster.size < seen
 
 
 def _fits(cluster: Cluster, gender: str | None, title: str | None,
