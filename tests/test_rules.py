@@ -196,6 +196,24 @@ def test_object_handled_gets_insert(nlp, rules):
     assert "key" in shot.description
 
 
+@pytest.mark.parametrize("line, close_on", [
+    ("Joe picked up one glove and put it on.", "Close on one glove. "),
+    ("Joe picked up the drive from the desk and weighed it.", "Close on the drive. "),
+    ("Joe took off his gloves, one finger at a time.", "Close on his gloves. ")])
+def test_an_insert_closes_on_the_thing_itself(nlp, rules, line, close_on):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    shot = shot_for(shots, chapter, line[:12])
+    assert shot.size == "INSERT" and shot.description.startswith(close_on), shot.description
+
+
+def test_written_words_in_emphasis_are_one_beat_and_no_insert_on_the_mark(nlp, rules):
+    line = "Mara picked up the pen and wrote *02:27. Seventeen.* Joe nodded."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    told = " ".join(s.description for s in shots)
+    assert "Close on *" not in told and "Close on ." not in told
+    assert "writes 02:27. Seventeen." in shot_for(shots, chapter, "wrote").description
+
+
 @pytest.mark.parametrize("line", ["Mara held her breath.", "Mara took a step back."])
 def test_no_insert_for_body_parts_or_idioms(nlp, rules, line):
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])

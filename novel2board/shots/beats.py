@@ -112,7 +112,7 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
     who = _character_tokens(para, doc, analysis, quotes, rules.defaults.body_parts)
     hits = rules.find(doc)
     items: list = [Line(q) for q in quotes]
-    for sent in doc.sents:
+    for sent in _sentences(doc):
         tokens = [t for t in sent if not quoted(t)]
         for tok in tokens:
             set_clip(tok, clip(tok))        # None clears what an earlier run left
@@ -125,6 +125,21 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
     heated = any(h.key == "heat" and (not quoted(doc[h.anchor]) or doc[h.anchor].is_punct)
                  for h in hits)
     return ParagraphBeats(paragraph=para, items=tuple(items), heated=heated)
+
+
+def _sentences(doc) -> list:
+    """spaCy's sentences, but one that ends inside *emphasis* goes on to
+    the end of it: "wrote *02:11. Channel 9. Narrowband.*" is one beat,
+    what is written a part of it."""
+    spans = emphasised_spans(doc, lambda tok: True)
+    out = []
+    for sent in doc.sents:
+        cut = sent.start_char
+        if out and any(a < cut < b for a, b in spans):
+            out[-1] = doc[out[-1].start:sent.end]
+        else:
+            out.append(sent)
+    return out
 
 
 def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules,
@@ -291,8 +306,24 @@ def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
     tok = doc[hit.tokens[-1]]
     if tok.dep_ == "prep":
         tok = next((c for c in tok.children if c.dep_ == "pobj"), tok)
-    words = [t for t in tok.subtree if t.i in inside]
-    return tuple(words) if 0 < len(words) <= 12 else ()
+    words = [t for t in _noun_phrase(tok) if t.i in inside]
+    if not any(t.is_alpha or t.like_num for t in words):
+        return ()                       # "wrote *02:27" hit the emphasis mark
+    return tuple(words) if len(words) <= 12 else ()
+
+
+def _noun_phrase(tok) -> list:
+    """The thing itself: "his gloves" of "his gloves, one finger at a time",
+    "my drive" of "my drive from the desk", "one earcup" of "slid one
+    earcup off"; what comes before the noun and an "of" after it ("a cup of
+    tea") stay."""
+    words = {tok.i}
+    for child in tok.children:
+        if (child.i < tok.i and child.dep_ not in ("punct", "cc")) or \
+                (child.dep_ == "prep" and child.lower_ == "of"):
+            words |= {t.i for t in child.subtree}
+    lo, hi = min(words), max(words)
+    return [t for t in tok.doc[lo:hi + 1] if not (t.is_punct and set(t.text) <= {"*", "_"})]
 
 
 def set_clip(tok, text: str | None) -> None:
