@@ -169,6 +169,17 @@ def test_midjourney_v6_uses_cref_never_oref(tmp_path):
     assert "--oref" not in p.midjourney[0] and "--v 6.1" in p.midjourney[0]
 
 
+def test_an_action_is_not_cut_to_its_opening_when_or_where(drafter):
+    action = ("At ten past two in the morning, the control room of the Listening Array "
+              "is the only lit window on the plateau.")
+    p = drafter.draft(shot(subjects=("wren-halloway",), description=action), "salt-pans")
+    for prompt in p.midjourney:
+        assert "the only lit window" in prompt.split(" --")[0]
+    openers = frozenset({"at"})
+    assert trim_words(action, 8, openers).endswith("on the plateau")
+    assert trim_words(action, 8) == "At ten past two in the morning"
+
+
 def test_midjourney_trims_the_action_not_the_bible(drafter):
     action = ("Wren Halloway drags the sledge over the ridge of salt, stops, wipes her "
               "face with a sleeve, looks back toward the pump house, and then sets off "

@@ -331,7 +331,9 @@ class PromptDrafter:
                 # Advice about the project file, the same for every chapter: in
                 # shots.json, and on the console with -v only.
                 level=logging.INFO)
-        action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left))
+        openers = frozenset(str(w).lower() for w in limits.get("opening_words") or ())
+        action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left),
+                            openers)
         left -= len(action.split())
         setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
         return self._render("prompts/midjourney.j2", shot,
