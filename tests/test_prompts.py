@@ -169,6 +169,21 @@ def test_midjourney_v6_uses_cref_never_oref(tmp_path):
     assert "--oref" not in p.midjourney[0] and "--v 6.1" in p.midjourney[0]
 
 
+def test_an_interior_seen_from_outside_does_not_get_the_rooms_description(config):
+    room = Location(id="control-room", name="Control room", aliases=(), setting="INT",
+                    description="a long room of humming receiver racks")
+    drafter = PromptDrafter(config, people(config), (room,), variants=1)
+    outside = shot(subjects=(), size="EWS", framing="none", description=(
+        "The control room is the only lit window on the plateau."))
+    inside = shot(subjects=(), size="EWS", framing="none", description=(
+        "The racks hum in the dark."))
+    p = drafter.draft(outside, "control-room")
+    assert all("receiver racks" not in text and "control room, seen from outside" in text
+               for text in [*p.midjourney, *p.flux, *(s.prompt for s in p.sdxl)])
+    p = drafter.draft(inside, "control-room")
+    assert all("receiver racks" in text for text in [*p.midjourney, *p.flux])
+
+
 def test_an_action_is_not_cut_to_its_opening_when_or_where(drafter):
     action = ("At ten past two in the morning, the control room of the Listening Array "
               "is the only lit window on the plateau.")

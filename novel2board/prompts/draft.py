@@ -21,6 +21,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from ..analyse.places import load_lexicon as load_place_lexicon
 from ..config import CharacterBible, Config
 from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
@@ -171,6 +172,7 @@ class PromptDrafter:
         self.warned: set[str] = set()
         self.warnings: list[str] = []
         self.undescribed: list[str] = []     # names in frame with no description
+        self.places = load_place_lexicon(config)
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
@@ -283,6 +285,11 @@ class PromptDrafter:
         style = self.config.style
         action = visible_text(shot.description)
         setting = ((location.description or location.name) if location else "").strip()
+        if location is not None and self._seen_from_outside(shot, location):
+            # "the control room ... is the only lit window on the plateau": the
+            # room's own description would put a second, contradictory place
+            # in the picture.
+            setting = f"the {location.name[:1].lower()}{location.name[1:]}, seen from outside"
         common = dict(shot=shot, characters=people, location=location, style=style,
                       aspect_ratio=style.aspect_ratio,
                       mj_aspect=aspect_for_midjourney(style.aspect_ratio),
@@ -310,6 +317,15 @@ class PromptDrafter:
                            variant_names=tuple(v.name for v in variants),
                            seeds=tuple(v.seed for v in variants),
                            extra=tuple(extra), video_clips=tuple(clips))
+
+    def _seen_from_outside(self, shot: Shot, location: Location) -> bool:
+        """A wide shot of scenery in an interior scene whose words name an
+        outdoor place (templates/places.yaml `exterior:`): the building seen
+        from outside, as an establishing shot often is."""
+        if location.setting != "INT" or shot.framing != "none" or shot.size not in ("EWS", "WS"):
+            return False
+        words = set(re.findall(r"[a-z]+", shot.description.lower()))
+        return bool(words & self.places.exterior)
 
     def _render(self, template: str, shot: Shot, ctx: dict) -> str:
         return _line(render(self.config.templates_root, template, f"shot {shot.id}", **ctx))
