@@ -245,6 +245,15 @@ def test_pov_on_a_person_frames_the_person_seen(nlp, rules):
     assert shot.framing == "POV" and shot.subjects == ("mara",), shot
 
 
+@pytest.mark.parametrize("line", ["Joe turned at last and looked at it.",
+                                  "Joe looked at himself in the dark window."])
+def test_a_look_with_nothing_to_see_shows_the_one_looking(nlp, rules, line):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    shot = shot_for(shots, chapter, line)
+    assert shot.framing != "POV" and shot.subjects == ("joe",), shot
+    assert "point of view" not in shot.description
+
+
 def test_look_in_subordinate_clause_is_no_pov(nlp, rules):
     line = "Mara waited by the door, the way Joe watched the weather."
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])

@@ -171,9 +171,13 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
         # Looking at oneself is a resolution slip, not a point of view.
         what = ctx.name(focus_character) if focus_character != lead else ""
         first = None
-    if spec.framing == "POV" and lead:
-        text = f"{ctx.name(lead)}'s point of view: {_lower(what, first)}." if what else \
-            f"{ctx.name(lead)}'s point of view. {text}"
+    if spec.framing == "POV" and lead and not what:
+        # "Priya turns and looks at her" (her: Priya, a slip), "had looked
+        # at it every time": nothing to see from their eyes, so the one
+        # looking is shown.
+        framing, subjects = "single", (lead,)
+    elif spec.framing == "POV" and lead:
+        text = f"{ctx.name(lead)}'s point of view: {_lower(what, first)}."
         # In frame is what the character sees, not the one looking: an image
         # prompt must describe the person seen, or nobody.
         seen = focus_character if focus_character and focus_character != lead else None
