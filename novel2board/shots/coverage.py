@@ -109,6 +109,13 @@ def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
             continue
         if rule.builtin is None:
             hit = next((h for h in unit.hits if h.rule == rule.id and h.strong), None)
+            if hit is not None and rule.needs == "listener":
+                # A sound: heard by whoever does something in the beat, else
+                # by the person last seen; with nobody in the scene, scenery.
+                listener = unit.main_agent or (state.recent[-1] if state.recent else None)
+                if listener is not None:
+                    return Claim(rule, listener)
+                continue
             if hit is not None:
                 return Claim(rule, hit.agent or unit.main_agent, hit.focus, hit.focus_character,
                              hit.together and not hit.agent)
