@@ -254,11 +254,11 @@ def test_a_look_with_nothing_to_see_shows_the_one_looking(nlp, rules, line):
     assert "point of view" not in shot.description
 
 
-def test_a_sound_is_a_close_up_of_the_one_who_hears_it(nlp, rules):
+def test_a_sound_is_a_medium_close_up_of_the_one_who_hears_it(nlp, rules):
     line = "Eleven taps came, evenly spaced, out of the dark."
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara put the headphones on.", line])
     shot = shot_for(shots, chapter, line)
-    assert shot.rule == "sound-heard" and shot.size == "CU" and shot.subjects == ("mara",)
+    assert shot.rule == "sound-heard" and shot.size == "MCU" and shot.subjects == ("mara",)
     # with nobody in the scene to hear it, it stays scenery
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, line])
     assert shot_for(shots, chapter, line).rule != "sound-heard"
