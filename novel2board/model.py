@@ -234,6 +234,9 @@ class Board:
     prompts: dict[str, ShotPrompts] = field(hash=False, compare=False)
     totals: Totals | None = None
     warnings: tuple[str, ...] = ()
+    # Characters in frame without a description: the run names them all in
+    # one warning (each chapter's `warnings` has its own list).
+    undescribed: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:

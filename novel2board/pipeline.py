@@ -20,7 +20,7 @@ from .config import FORMATS, Config, load_config
 from .errors import Novel2BoardError
 from .model import Board, ChapterText, Source, Totals
 from .parallel import capture_logs, replay
-from .prompts import PromptDrafter
+from .prompts import PromptDrafter, undescribed_warning
 from .read import find_chapter_files, read_source, split_chapters
 from .read.source import check_paragraph_lengths
 from .resources import load_data
@@ -94,7 +94,9 @@ def board_chapter(source: Source, chapter: ChapterText, config: Config, nlp, rul
     return Board(source=source, chapter=chapter, analysis=analysis, scenes=scenes,
                  shots=shots, omitted=omitted, prompts=prompts, totals=totals,
                  warnings=tuple(source.notes) + tuple(analysis.warnings)
-                 + tuple(drafter.warnings))
+                 + tuple(drafter.warnings)
+                 + ((undescribed_warning(drafter.undescribed),) if drafter.undescribed else ()),
+                 undescribed=tuple(drafter.undescribed))
 
 
 def _totals(scenes, shots, config: Config) -> Totals:
@@ -140,6 +142,9 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     store = ChapterCache(opts.out if cache else None)
     results = _board_all(chapters, cfg, opts, store, jobs, progress)
     boards = [result.restore(source) for result, (source, _) in zip(results, chapters)]
+    undescribed = [name for board in boards for name in board.undescribed]
+    if undescribed:
+        log.warning("%s", undescribed_warning(undescribed))     # once for the run
     # Everything is read, checked and rendered; only now is anything written.
     written: list[Path] = []
     for board, result in zip(boards, results):

@@ -199,6 +199,7 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
     """Every character and place of the chapters, most mentioned first."""
     from .analyse import analyse_chapter, load_nlp, parse_paragraphs
     from .pipeline import read_chapters
+    from .scenes import SceneCues, split_scenes
     chapters = read_chapters(paths)
     nlp = load_nlp()
     looks = load_data("project/appearance.yaml", config.templates_root) or {}
@@ -209,8 +210,11 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
     bible_people = {b.name.lower(): bool((b.description or "").strip())
                     for b in config.characters}
     bible_places = {b.name.lower() for b in config.locations}
+    cues = SceneCues.from_data(load_data("scenes.yaml", config.templates_root) or {})
     for _, chapter in chapters:
         analysis = analyse_chapter(chapter, parse_paragraphs(chapter, nlp), config)
+        # Whose mention comes first in a sentence: the sentence is about them.
+        who_at = sorted((m.start, m.character) for m in analysis.mentions)
         for c in analysis.characters:
             if c.narrator:
                 continue
@@ -221,11 +225,19 @@ def find_cast(paths: list[Path], config: Config) -> tuple[list[Found], list[Foun
             _add_unique(f.chapters, [chapter.slug])
             f.in_bible = c.name.lower() in bible_people
             f.described = bible_people.get(c.name.lower(), False)
+            # "He was young and tall" tells of Tomas as much as a sentence
+            # with his name does.
             spans = [(m.start, m.end) for m in analysis.mentions
-                     if m.character == c.id and m.kind == "name"]
-            f.seen = max(f.seen, _best_sentence(chapter, spans, person_words))
+                     if m.character == c.id and m.kind in ("name", "pronoun")]
+            f.seen = max(f.seen, _best_sentence(chapter, spans, person_words,
+                                                about=(c.id, who_at)))
         counts = Counter(m.location for m in analysis.location_mentions)
+        # A place where no scene is set (Chile in a memory, a castle on a
+        # biscuit tin) is no location to describe.
+        settings = {scene.location for scene in split_scenes(chapter, analysis, cues)}
         for loc in analysis.locations:
+            if loc.id not in settings and loc.name.lower() not in bible_places:
+                continue
             name, aliases = _place_name(loc.name, loc.aliases)
             f = places.setdefault(name, Found(name, setting=loc.setting))
             f.mentions += counts.get(loc.id, 0)
@@ -280,8 +292,13 @@ _SENTENCE = re.compile(r"[^.!?\u201d]+(?:[.!?]+[\u201d\"']?|$)")
 
 
 def _best_sentence(chapter, spans: list[tuple[int, int]], words: frozenset[str],
-                   limit: int = 40) -> tuple[int, str]:
-    """Of the sentences with a mention, the one with most appearance words."""
+                   limit: int = 40, about=None) -> tuple[int, str]:
+    """Of the sentences with a mention, the one with most appearance words.
+
+    `about`: (character id, sorted (offset, character id) of every mention):
+    a sentence counts only when this character is the first one in it, so
+    "Tomas reached for the keyboard, and Ilse caught his wrist" tells of
+    Tomas, not of Ilse."""
     best = (0, "")
     starts = [p.start for p in chapter.paragraphs]
     for start, _ in spans:
@@ -292,12 +309,21 @@ def _best_sentence(chapter, spans: list[tuple[int, int]], words: frozenset[str],
         at = start - para.start
         for m in _SENTENCE.finditer(para.text):
             if m.start() <= at < m.end():
+                if about is not None and _first_named(about[1], para.start + m.start(),
+                                                      para.start + m.end()) != about[0]:
+                    break
                 text = " ".join(m.group(0).split())
                 score = sum(w.lower() in words for w in re.findall(r"[A-Za-z]+", text))
                 if score > best[0]:
                     best = (score, " ".join(text.split()[:limit]))
                 break
     return best
+
+
+def _first_named(mentions: list[tuple[int, str]], start: int, end: int) -> str | None:
+    """The character of the first mention between `start` and `end`."""
+    i = bisect.bisect_left(mentions, (start, ""))
+    return mentions[i][1] if i < len(mentions) and mentions[i][0] < end else None
 
 
 def _add_unique(items: list[str], new) -> None:

@@ -11,6 +11,7 @@ from novel2board import cache, pipeline
 from novel2board.cache import CACHE_DIR, ChapterCache
 from novel2board.cli import main
 from novel2board.pipeline import build
+from novel2board.prompts import undescribed_warning
 
 CHAPTER_ONE = """# Chapter 1: The Lighthouse
 
@@ -191,6 +192,26 @@ def test_warnings_are_shown_again_on_a_cached_run(project, tmp_path, caplog, nlp
         _run([project], out)
     second = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert first and second == first
+
+
+def test_characters_without_description_make_one_warning_for_the_run(tmp_path, caplog, nlp):
+    folder = tmp_path / "chapters"
+    folder.mkdir()
+    (folder / "one.md").write_text("# Chapter 1: The Stairs\n\nThe lighthouse stood on the "
+                                   "rock.\n\nAnna Berg stood at the top of the stairs with a "
+                                   "lamp.\n", encoding="utf-8")
+    (folder / "two.md").write_text("# Chapter 2: The Fire\n\nThe cottage was dark.\n\n"
+                                   "Piet Lorne sat by the fire and mended a net.\n",
+                                   encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        boards = _run([folder], tmp_path / "out").boards
+    undescribed = [r.getMessage() for r in caplog.records if "no description" in r.getMessage()]
+    assert len(undescribed) == 1
+    assert "'Anna Berg', 'Piet Lorne'" in undescribed[0]
+    assert undescribed[0].count("novel2board.yaml") == 1
+    # Each chapter's shots.json keeps the names in frame in that chapter.
+    assert [[w for w in b.warnings if "no description" in w] for b in boards] == [
+        [undescribed_warning(["Anna Berg"])], [undescribed_warning(["Piet Lorne"])]]
 
 
 def test_the_library_does_not_cache_unless_asked(project, tmp_path, nlp):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from novel2board.analyse import analyse_chapter, parse_paragraphs
-from novel2board.analyse.characters import build_name_index, split_honorific
+from novel2board.analyse.characters import build_name_index, split_honorific, times_written
 from novel2board.analyse.nlp import load_lexicon
 from novel2board.config import CharacterBible, Config
-from novel2board.model import Source
+from novel2board.model import ChapterText, Paragraph, Source
 from novel2board.read import split_chapters
 from collections import Counter
 
@@ -34,6 +34,29 @@ def test_full_first_last_and_titled_names_merge():
                                       "Marr": 1}), (), load_lexicon())
     assert len(index.clusters) == 1
     assert index.lookup("Ilse") == index.lookup("Dr. Marr") == index.lookup("Marr")
+
+
+def test_a_surname_does_not_take_the_name_of_an_initial_written_less_often():
+    # "Lt. A. Brekke" under a photograph of the father; "Brekke" on every
+    # page (NER finds each once: the text says how often they are written).
+    lexicon = load_lexicon()
+    times = {"Lt. A. Brekke": 1, "A. Brekke": 1, "Brekke": 50}
+    index = build_name_index(Counter({"Lt. A. Brekke": 1, "Brekke": 1}), (), lexicon,
+                             written=lambda text: times.get(text, 0))
+    assert index.lookup("Brekke") != index.lookup("Lt. A. Brekke")
+    assert index.clusters[index.lookup("Brekke")].name == "Brekke"
+    # An initialled name written about as often as the surname is the same man.
+    times = {"J. Prufrock": 3, "Prufrock": 5}
+    index = build_name_index(Counter({"J. Prufrock": 1, "Prufrock": 1}), (), lexicon,
+                             written=lambda text: times.get(text, 0))
+    assert index.lookup("Prufrock") == index.lookup("J. Prufrock")
+
+
+def test_times_written_counts_whole_words():
+    chapter = ChapterText(number=1, title="", slug="c", start=0, end=40, paragraphs=(
+        Paragraph(0, 0, 30, "Brekke nodded. Lt. A. Brekke."), Paragraph(1, 32, 40, "Brekkes")))
+    written = times_written(chapter)
+    assert (written("Brekke"), written("A. Brekke"), written("Brekkes")) == (2, 1, 1)
 
 
 def test_mr_and_mrs_of_one_family_stay_apart():

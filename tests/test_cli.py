@@ -405,15 +405,18 @@ def test_interrupt_in_a_stage_exits_130_and_keeps_the_board(run, tmp_path, monke
 ])
 def test_ctrl_c_in_a_real_process_exits_130_and_leaves_no_temp_files(tmp_path, signum,
                                                                      delay, status):
-    shutil.copy(ROOT / "chapters" / "chapter1.md", tmp_path / "chapter1.md")
-    shutil.copy(ROOT / "chapters" / "chapter2.md", tmp_path / "chapter2.md")
+    names = [f"chapter{n}.md" for n in range(1, 5)]
+    for name in names:      # four chapters: still busy at the last delay
+        shutil.copy(ROOT / "chapters" / name, tmp_path / name)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    command = [sys.executable, "-m", "novel2board", "chapter1.md", "chapter2.md"]
+    command = [sys.executable, "-m", "novel2board", *names]
     # Its own process group, signalled whole, as a terminal's Ctrl-C is:
     # worker processes get the signal too and must not add tracebacks.
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     time.sleep(delay)
+    if proc.poll() is not None:
+        pytest.skip(f"the board finished within {delay} s on this machine: nothing to interrupt")
     os.killpg(proc.pid, signum)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == status, err

@@ -24,6 +24,30 @@ def test_past_becomes_present(nlp, past, present):
     assert present_tense(nlp(past)) == present
 
 
+@pytest.mark.parametrize("past, present", [
+    # a participle whose "was" is left out stays a participle
+    ("The next morning came up cold and glassy, the sky scrubbed clean by the night's wind.",
+     "The next morning comes up cold and glassy, the sky scrubbed clean by the night's wind."),
+    ("A desk. A chair. A camp bed made so tight you could have bounced a coin on it.",
+     "A desk. A chair. A camp bed made so tight you could have bounced a coin on it."),
+    # an adjective paired with another after "of"
+    ("Inside, the air smelled of warm dust and stewed tea.",
+     "Inside, the air smells of warm dust and stewed tea."),
+    ("He sat on the old chair and poured tea.", "He sits on the old chair and pours tea."),
+    # a verb spaCy hung on its subject as a participle
+    ("A cooling fan ticked as it changed speed, and the window rattled once.",
+     "A cooling fan ticks as it changes speed, and the window rattles once."),
+    ("A man dressed in black walked in.", "A man dressed in black walks in."),
+    # a share of a plural is plural
+    ("Then he looked up at the dishes, all of them turned the same way.",
+     "Then he looks up at the dishes, all of them turn the same way."),
+    ("Both of them laughed.", "Both of them laugh."),
+    ("Each of them laughed.", "Each of them laughs."),
+])
+def test_participles_and_plurals_read_as_the_parse_cannot(nlp, past, present):
+    assert present_tense(nlp(past)) == present
+
+
 def test_present_tense_leaves_other_text_alone(nlp):
     text = "The wind is loud and the door will not shut."
     assert present_tense(nlp(text)) == text

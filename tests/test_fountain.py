@@ -83,8 +83,8 @@ def test_every_quote_is_spoken_in_the_script(nlp, boarded):
 def test_dialogue_tags_are_dropped_and_the_action_kept(nlp, boarded):
     _, text = boarded
     action = " ".join(p.text for p in paragraphs_of(parse(text)) if p.type == TYPE_ACTION)
-    assert "She pressed the switch anyway." in action
-    assert "He shrugged." in action
+    assert "She presses the switch anyway." in action     # screenplay action: present tense
+    assert "He shrugs." in action
     assert "Mara asked" not in action and "said Elias" not in action
     assert "You were right." not in action
 
@@ -151,4 +151,20 @@ def test_consecutive_lines_of_one_speaker_are_one_dialogue_block():
     board = _hand_board(["\u201cOne.\u201d", "\u201cTwo.\u201d", "She sat."])
     elements = scene_elements(board, board.scenes[0])
     assert [(e.kind, e.text) for e in elements] == [("dialogue", "One. Two."),
-                                                    ("action", "She sat.")]
+                                                    ("action", "She sits.")]
+
+
+def test_action_is_in_the_present_and_a_speaker_going_on_after_it_is_continued():
+    board = _hand_board(["Mara sat with her boots up on the console.",
+                         "\u201cOne.\u201d She put the mug down. \u201cTwo.\u201d",
+                         "The lights went out."])
+    elements = scene_elements(board, board.scenes[0])
+    assert [(e.kind, e.character, e.text) for e in elements] == [
+        ("action", "", "Mara sits with her boots up on the console."),
+        ("dialogue", "MARA VOSS", "One."),
+        ("action", "", "She puts the mug down."),
+        ("dialogue", "MARA VOSS (CONT'D)", "Two."),
+        ("action", "", "The lights go out.")]
+    doc = parse(to_fountain(board, "", None))
+    assert "MARA VOSS (CONT'D)" in [p.text for p in paragraphs_of(doc)
+                                    if p.type == TYPE_CHARACTER]

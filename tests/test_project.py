@@ -168,3 +168,26 @@ def test_cast_merges_a_short_name_another_chapter_knows_as_an_alias(tmp_path, ca
     table = capsys.readouterr().out.split("Places")[0]
     assert re.search(r"\d+\s+Jonah Vale\s+\[new\]\s+aka .*Jonah", table)
     assert not re.search(r"\d+\s+Jonah\s+\[", table)
+
+
+def test_cast_quotes_a_sentence_about_the_person_and_proposes_only_scene_settings(
+        tmp_path, capsys, nlp):
+    (tmp_path / "ch1.md").write_text(
+        "# Chapter 1: The Office\n\n"
+        "Maren Holt sat in the harbour office with the ledger open.\n\n"
+        "Jonah Vale came in out of the rain. He was tall and thin, with a ginger beard "
+        "and a wet coat.\n\n"
+        "Maren reached for the kettle, and Jonah caught her wrist with his thin "
+        "hand in a grey glove, old coat, wet hat, long beard.\n\n"
+        "On the shelf stood a biscuit tin with a castle on the lid, and a postcard "
+        "from Chile that Maren had never answered. Maren looked at the castle.\n",
+        encoding="utf-8")
+    assert cast_command([str(tmp_path / "ch1.md"), "--dry-run", "-q",
+                         "--min-mentions", "1"]) == 0
+    out = capsys.readouterr().out
+    proposals = yaml.safe_load(out.split("\n(no ")[0])
+    # The sentence that starts with Maren is not Jonah's, though it is full
+    # of his coat and beard; "He was tall and thin" is.
+    assert '# in the text: "He was tall and thin, with a ginger beard and a wet coat."' in out
+    places = [p["name"] for p in proposals.get("locations") or []]
+    assert "Office" in places and not {"Chile", "Castle"} & set(places), places

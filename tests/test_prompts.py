@@ -12,7 +12,7 @@ import pytest
 from novel2board.config import parse_config
 from novel2board.errors import TemplateError
 from novel2board.model import Character, DialogueLine, Location, Shot
-from novel2board.prompts import PromptDrafter
+from novel2board.prompts import PromptDrafter, undescribed_warning
 from novel2board.prompts.draft import aspect_for_midjourney, clip_length, clips_for
 from novel2board.prompts.motion import MotionLexicon, motion_text, trim_words, visible_text
 from novel2board.prompts.tokens import clip_tokens
@@ -125,7 +125,7 @@ def test_the_style_look_is_identical_in_every_image_prompt(drafter):
             assert LOOK in prompt
 
 
-def test_a_character_without_description_gets_one_warning_naming_them(config, caplog):
+def test_a_character_without_description_is_named_once_and_drawn_by_gender(config, caplog):
     stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
                          gender="male", mentions=2, description=None)
     drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, variants=3)
@@ -133,13 +133,20 @@ def test_a_character_without_description_gets_one_warning_naming_them(config, ca
         for n in range(3):
             drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}",
                                description="The Ferryman rows."), None)
-    assert len(drafter.warnings) == 1
-    message = drafter.warnings[0]
+    # Gathered for the run's one warning, not logged per character.
+    assert drafter.undescribed == ["The Ferryman"] and not caplog.records
+    message = undescribed_warning(drafter.undescribed)
     assert "The Ferryman" in message and "description" in message
     assert "novel2board.yaml" in message and "novel2board cast" in message
-    assert sum("The Ferryman" in r.message for r in caplog.records) == 1
     p = drafter.draft(shot(subjects=("the-ferryman",), description="The Ferryman rows."), None)
     assert all("a man" in prompt for prompt in p.flux)     # never "he", never empty
+
+
+def test_the_undescribed_warning_lists_the_names_and_gives_the_advice_once():
+    message = undescribed_warning(["Ilse Marr", "Tomas Okafor", "Ilse Marr"])
+    assert message.startswith("2 characters are in frame with no description")
+    assert "'Ilse Marr', 'Tomas Okafor'" in message
+    assert message.count("novel2board.yaml") == 1 and len(message) < 300
 
 
 # ------------------------------------------------------------ Midjourney
@@ -160,6 +167,32 @@ def test_midjourney_v6_uses_cref_never_oref(tmp_path):
     p = PromptDrafter(config, people(config), PLACES, 2).draft(shot(), None)
     assert "--cref https://example.com/wren.png --cw 100" in p.midjourney[0]
     assert "--oref" not in p.midjourney[0] and "--v 6.1" in p.midjourney[0]
+
+
+def test_an_interior_seen_from_outside_does_not_get_the_rooms_description(config):
+    room = Location(id="control-room", name="Control room", aliases=(), setting="INT",
+                    description="a long room of humming receiver racks")
+    drafter = PromptDrafter(config, people(config), (room,), variants=1)
+    outside = shot(subjects=(), size="EWS", framing="none", description=(
+        "The control room is the only lit window on the plateau."))
+    inside = shot(subjects=(), size="EWS", framing="none", description=(
+        "The racks hum in the dark."))
+    p = drafter.draft(outside, "control-room")
+    assert all("receiver racks" not in text and "control room, seen from outside" in text
+               for text in [*p.midjourney, *p.flux, *(s.prompt for s in p.sdxl)])
+    p = drafter.draft(inside, "control-room")
+    assert all("receiver racks" in text for text in [*p.midjourney, *p.flux])
+
+
+def test_an_action_is_not_cut_to_its_opening_when_or_where(drafter):
+    action = ("At ten past two in the morning, the control room of the Listening Array "
+              "is the only lit window on the plateau.")
+    p = drafter.draft(shot(subjects=("wren-halloway",), description=action), "salt-pans")
+    for prompt in p.midjourney:
+        assert "the only lit window" in prompt.split(" --")[0]
+    openers = frozenset({"at"})
+    assert trim_words(action, 8, openers).endswith("on the plateau")
+    assert trim_words(action, 8) == "At ten past two in the morning"
 
 
 def test_midjourney_trims_the_action_not_the_bible(drafter):
@@ -379,18 +412,16 @@ def test_a_long_sdxl_prompt_is_cut_where_each_character_starts(drafter):
     assert all(c in short.sdxl[0].prompt for c in short.sdxl[0].chunks)
 
 
-def test_each_chapter_warns_on_its_own(config, caplog):
+def test_each_chapter_notes_its_own_undescribed_characters(config):
     # Chapters are boarded in parallel processes and cached one by one: a
-    # chapter's warnings must not depend on which chapters came before.
+    # chapter's list must not depend on which chapters came before.
     stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
                          gender="male", mentions=2, description=None)
-    with caplog.at_level(logging.WARNING):
-        for _chapter in range(2):
-            drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, 1)
-            for n in range(3):
-                drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}"), None)
-            assert len(drafter.warnings) == 1
-    assert sum("The Ferryman" in r.message for r in caplog.records) == 2
+    for _chapter in range(2):
+        drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, 1)
+        for n in range(3):
+            drafter.draft(shot(subjects=("the-ferryman",), id=f"1.1.{n}"), None)
+        assert drafter.undescribed == ["The Ferryman"]
 
 
 def test_the_sample_board_keeps_the_guarantees():

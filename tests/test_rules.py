@@ -133,6 +133,31 @@ def test_a_name_dropped_is_no_first_appearance(nlp, rules):
     assert shot.rule != "first-appearance"
 
 
+@pytest.mark.parametrize("line, phrase", [
+    ("Two days later, Joe's men came up the hill.", "men came"),
+    ("Mara looked toward the huts where Joe's quarters were.", "huts"),
+    ("Mara looked like the young woman in Ines's photograph.", "young woman"),
+    ("Her hands shook, the way Joe's had.", "hands shook")])
+def test_the_owner_of_a_thing_is_not_in_the_shot(nlp, rules, line, phrase):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara stood by the stove.", line])
+    shot = shot_for(shots, chapter, phrase)
+    assert shot.rule != "first-appearance"
+    assert "joe" not in shot.subjects and "ines" not in shot.subjects
+
+
+def test_someone_named_in_a_message_is_not_in_the_shot(nlp, rules):
+    shots, *_ = plan(nlp, rules, [OPENING, "Mara stood by the stove. Her phone buzzed. "
+                                           "*Are you alive. Ines says you haven't rung.* "
+                                           "Mara put the phone away."])
+    assert all("ines" not in s.subjects for s in shots)
+
+
+def test_the_owner_of_a_body_part_is_in_the_shot(nlp, rules):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara stood by the stove.",
+                                             "Joe's hands were shaking."])
+    assert "joe" in shot_for(shots, chapter, "hands were").subjects
+
+
 # ------------------------------------------------ close-ups and physical tells
 @pytest.mark.parametrize("tell, who", [("His hands shook.", "joe"),
                                        ("His knuckles whitened on the rail.", "joe"),
@@ -171,6 +196,24 @@ def test_object_handled_gets_insert(nlp, rules):
     assert "key" in shot.description
 
 
+@pytest.mark.parametrize("line, close_on", [
+    ("Joe picked up one glove and put it on.", "Close on one glove. "),
+    ("Joe picked up the drive from the desk and weighed it.", "Close on the drive. "),
+    ("Joe took off his gloves, one finger at a time.", "Close on his gloves. ")])
+def test_an_insert_closes_on_the_thing_itself(nlp, rules, line, close_on):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    shot = shot_for(shots, chapter, line[:12])
+    assert shot.size == "INSERT" and shot.description.startswith(close_on), shot.description
+
+
+def test_written_words_in_emphasis_are_one_beat_and_no_insert_on_the_mark(nlp, rules):
+    line = "Mara picked up the pen and wrote *02:27. Seventeen.* Joe nodded."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    told = " ".join(s.description for s in shots)
+    assert "Close on *" not in told and "Close on ." not in told
+    assert "writes 02:27. Seventeen." in shot_for(shots, chapter, "wrote").description
+
+
 @pytest.mark.parametrize("line", ["Mara held her breath.", "Mara took a step back."])
 def test_no_insert_for_body_parts_or_idioms(nlp, rules, line):
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
@@ -200,6 +243,25 @@ def test_pov_on_a_person_frames_the_person_seen(nlp, rules):
     shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
     shot = shot_for(shots, chapter, line)
     assert shot.framing == "POV" and shot.subjects == ("mara",), shot
+
+
+@pytest.mark.parametrize("line", ["Joe turned at last and looked at it.",
+                                  "Joe looked at himself in the dark window."])
+def test_a_look_with_nothing_to_see_shows_the_one_looking(nlp, rules, line):
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, line])
+    shot = shot_for(shots, chapter, line)
+    assert shot.framing != "POV" and shot.subjects == ("joe",), shot
+    assert "point of view" not in shot.description
+
+
+def test_a_sound_is_a_medium_close_up_of_the_one_who_hears_it(nlp, rules):
+    line = "Eleven taps came, evenly spaced, out of the dark."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, "Mara put the headphones on.", line])
+    shot = shot_for(shots, chapter, line)
+    assert shot.rule == "sound-heard" and shot.size == "MCU" and shot.subjects == ("mara",)
+    # with nobody in the scene to hear it, it stays scenery
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, line])
+    assert shot_for(shots, chapter, line).rule != "sound-heard"
 
 
 def test_look_in_subordinate_clause_is_no_pov(nlp, rules):

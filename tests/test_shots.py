@@ -342,10 +342,10 @@ def test_a_gesture_after_a_line_is_the_speakers_only_when_it_is_a_participle(nlp
              Q.format("Of course.") + " Something happened at the corner of Joe's mouth.",
              Q.format("Where?") + " said Mara, touching the rope."]
     shots, _, chapter, _ = plan(nlp, rules, paras, speakers=["joe", "joe", "mara"])
-    assert shot_for(shots, chapter, "Something happened").description.startswith(
-        "Something happens at the corner of Joe's mouth")
-    assert shot_for(shots, chapter, "touching the rope").description.startswith(
-        "Mara, touching the rope")
+    assert shot_for(shots, chapter, "Something happened").description.endswith(
+        ". Something happens at the corner of Joe's mouth.")
+    assert shot_for(shots, chapter, "touching the rope").description == \
+        "Mara, seen over Joe's shoulder, touching the rope."
 
 
 def test_a_speaker_named_in_lower_case_starts_a_sentence_with_a_capital(nlp, rules):
@@ -377,14 +377,25 @@ def test_a_speech_tag_goes_with_its_clauses_and_its_and(nlp, rules):
     assert not any("when she can" in d.lower() or "quietly" in d for d in told), told
     assert shot_for(shots, chapter, "Joe looked at her").description == \
         "Joe looks at her for a long moment, then looks out of the window."
-    assert shot_for(shots, chapter, "touching the rope").description.startswith(
-        "Mara, touching the rope")
+    assert shot_for(shots, chapter, "touching the rope").description == \
+        "Mara, seen over Joe's shoulder, touching the rope."
     assert shot_for(shots, chapter, "lifted a hand").description == \
         "Joe, seen over Mara's shoulder, lifts a hand."
     # a tag has no auxiliary: this "called" is narration
     assert "never called him by his first name before" in \
         shot_for(shots, chapter, "never called him").description
     assert "Mara puts a bowl in front of him" in shot_for(shots, chapter, "put a bowl").description
+
+
+def test_the_shoulder_of_an_exchange_shot_comes_before_an_action_of_its_own(nlp, rules):
+    paras = [OPENING, SETUP, *talk(EXCHANGE[:3]),
+             "On the screen, the stitches kept falling. " + Q.format("Thirteen.")
+             + " Mara said."]
+    shots, _, chapter, _ = plan(nlp, rules, paras)
+    shot = shot_for(shots, chapter, "stitches")
+    assert shot.framing == "OTS", shot
+    assert shot.description == \
+        "Mara, seen over Joe's shoulder. On the screen, the stitches keep falling."
 
 
 def test_a_scene_summary_is_a_storyboard_note(nlp, tmp_path):

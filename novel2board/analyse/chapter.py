@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
-from .characters import (NameIndex, NameSpan, best_name, build_name_index,
+from .characters import (NameIndex, NameSpan, best_name, build_name_index, times_written,
                          find_name_spans, inverted_tag_name, pronoun_votes,
                          repeat_mentions, split_honorific)
 from .nlp import ReadingLexicon, load_lexicon
@@ -77,7 +77,8 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
                                     blocked=not_character_names(chapter, docs, config))
     index = build_name_index(counts, config.characters, lexicon,
                              pronoun_votes(chapter, docs, first, lambda s: s.surface,
-                                           lexicon, quotes.inside))
+                                           lexicon, quotes.inside),
+                             written=times_written(chapter))
     names = [s for s in repeat_mentions(chapter, docs, index, first)
              if index.lookup(s.surface)]
     # Words NER took for names are dropped before anyone can be said to speak.

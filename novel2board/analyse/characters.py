@@ -26,6 +26,7 @@ neither the subject of a verb nor given an honorific.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -449,12 +450,15 @@ class NameIndex:
 
 def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
                      lexicon: ReadingLexicon,
-                     pronouns: dict[str, Counter] | None = None) -> NameIndex:
+                     pronouns: dict[str, Counter] | None = None,
+                     written=None) -> NameIndex:
     """Cluster a chapter's names, bible entries first, fullest names next.
 
     `pronouns` (surface -> he/she votes, from `pronoun_votes`) tells the
     gender of a full name before a titled surname joins it: "Mr. Verloc"
     does not join "Winnie Verloc" when "Winnie" is followed by "she".
+    `written(text)` (see `times_written`) counts a name in the whole text,
+    where `counts` has only what NER found.
     """
     pronouns = pronouns or {}
     by_lower: dict[str, Counter] = defaultdict(Counter)
@@ -483,7 +487,7 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
         honorific, core = split_honorific(surface, lexicon)
         gender = lexicon.honorifics.get(honorific.lower()) if honorific else None
         cid = by_surface.get(surface.lower()) or _join(core, honorific, gender, clusters,
-                                                       lexicon, titled)
+                                                       lexicon, titled, written)
         if cid is None:
             cid = _new_id(surface if honorific and len(core.split()) == 1 else core, clusters)
             words = tuple(core.lower().split())
@@ -507,6 +511,15 @@ def build_name_index(counts: Counter, bible: tuple[CharacterBible, ...],
     surfaces = tuple(sorted({a for c in clusters.values() for a in c.aliases}
                             | {a for e in bible for a in (e.name, *e.aliases)} | set(parts)))
     return NameIndex(by_surface, clusters, surfaces)
+
+
+def times_written(chapter: ChapterText):
+    """How often the chapter has `text` as whole words, as written."""
+    @functools.lru_cache(maxsize=None)
+    def written(text: str) -> int:
+        pattern = re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)")
+        return sum(len(pattern.findall(p.text)) for p in chapter.paragraphs)
+    return written
 
 
 def _name_parts(clusters: dict, by_surface: dict, lexicon: ReadingLexicon) -> dict[str, str]:
@@ -566,7 +579,8 @@ class _TitledWords:
 
 
 def _join(core: str, honorific: str | None, gender: str | None, clusters,
-          lexicon: ReadingLexicon, titled: _TitledWords | None = None) -> str | None:
+          lexicon: ReadingLexicon, titled: _TitledWords | None = None,
+          written=None) -> str | None:
     """The one existing character this name belongs to, if any.
 
     A surname seen with two of Mr., Mrs. and Miss ("Mr. and Mrs. Verloc",
@@ -615,7 +629,8 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
                 if c.core_words == (word,) and _fits(c, gender, title, lexicon)
                 and c.honorific_gender == gender]
         return same[0] if same else None
-    candidates = [cid for cid, c in clusters.items() if word in c.core_words]
+    candidates = [cid for cid, c in clusters.items() if word in c.core_words
+                  and not (written and _rarer_initialled(c, core, written))]
     if not candidates:
         # "Lizzy" for an Elizabeth, or "Elizabeth" for a Lizzy seen first.
         full = lexicon.nicknames.get(word, ())
@@ -626,6 +641,19 @@ def _join(core: str, honorific: str | None, gender: str | None, clusters,
         return None
     # "Bennet" alone: the most-mentioned character with that name.
     return max(candidates, key=lambda cid: (clusters[cid].size, cid))
+
+
+def _rarer_initialled(cluster: Cluster, word: str, written) -> bool:
+    """A full name with only an initial for a first name ("Lt. A. Brekke"
+    under a photograph), written less than half as often as the surname on
+    its own: a relative or a signature, not the "Brekke" who acts on every
+    page.  The surname stays a character of its own rather than take the
+    initial's name.  `written(text)`: how often the chapter has the words."""
+    words = cluster.core_words
+    if len(words) < 2 or re.fullmatch(r"[a-z]\.?", words[0]) is None or cluster.bible:
+        return False
+    full = max(written(alias) for alias in cluster.aliases) if cluster.aliases else 0
+    return 2 * full < written(word) - full
 
 
 def _fits(cluster: Cluster, gender: str | None, title: str | None,

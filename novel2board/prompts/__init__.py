@@ -1,5 +1,5 @@
 """Stage 5, prompts: image and video prompt drafts from templates/prompts/."""
 
-from .draft import IMAGE_TOOLS, PromptDrafter, clip_length, stable_seed
+from .draft import IMAGE_TOOLS, PromptDrafter, clip_length, stable_seed, undescribed_warning
 
-__all__ = ["IMAGE_TOOLS", "PromptDrafter", "clip_length", "stable_seed"]
+__all__ = ["IMAGE_TOOLS", "PromptDrafter", "clip_length", "stable_seed", "undescribed_warning"]

@@ -21,6 +21,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from ..analyse.places import load_lexicon as load_place_lexicon
 from ..config import CharacterBible, Config
 from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
@@ -170,6 +171,8 @@ class PromptDrafter:
         self.bible: dict[str, CharacterBible] = {b.name: b for b in config.characters}
         self.warned: set[str] = set()
         self.warnings: list[str] = []
+        self.undescribed: list[str] = []     # names in frame with no description
+        self.places = load_place_lexicon(config)
         # Templates looked up once per chapter, not once per prompt.
         self._templates: dict = {}
 
@@ -210,15 +213,10 @@ class PromptDrafter:
                     "so prompts describe them only as a man, woman or person; in "
                     "novel2board.yaml give the narrating character the alias 'Narrator' "
                     "(aliases: [Narrator]) and a description"))
-        elif description is None:
-            self._warn_once(cid, (
-                # The same words in every chapter, so the run prints it once
-                # (the fallback noun can differ by chapter: it is not named).
-                f"character '{c.name}' is in frame but has no description, so prompts "
-                f"describe them only as a man, woman or person; add one under "
-                f"characters: in novel2board.yaml (`- name: {c.name}` with "
-                f"`description: \"age, build, face, hair, clothes\"`; "
-                f"`novel2board cast` proposes the entry)"))
+        elif description is None and c.name not in self.undescribed:
+            # Gathered, not logged: the run prints one warning naming them
+            # all (`undescribed_warning`), not one per character and chapter.
+            self.undescribed.append(c.name)
         lora, weight = split_lora(entry.lora if entry else None,
                                   float((self.limits.get("sdxl") or {}).get("lora_weight", 0.8)))
         return Person(id=cid, name=name, description=description,
@@ -289,6 +287,11 @@ class PromptDrafter:
         style = self.config.style
         action = visible_text(shot.description)
         setting = ((location.description or location.name) if location else "").strip()
+        if location is not None and self._seen_from_outside(shot, location):
+            # "the control room ... is the only lit window on the plateau": the
+            # room's own description would put a second, contradictory place
+            # in the picture.
+            setting = f"the {location.name[:1].lower()}{location.name[1:]}, seen from outside"
         common = dict(shot=shot, characters=people, location=location, style=style,
                       aspect_ratio=style.aspect_ratio,
                       mj_aspect=aspect_for_midjourney(style.aspect_ratio),
@@ -317,6 +320,15 @@ class PromptDrafter:
                            seeds=tuple(v.seed for v in variants),
                            extra=tuple(extra), video_clips=tuple(clips))
 
+    def _seen_from_outside(self, shot: Shot, location: Location) -> bool:
+        """A wide shot of scenery in an interior scene whose words name an
+        outdoor place (templates/places.yaml `exterior:`): the building seen
+        from outside, as an establishing shot often is."""
+        if location.setting != "INT" or shot.framing != "none" or shot.size not in ("EWS", "WS"):
+            return False
+        words = set(re.findall(r"[a-z]+", shot.description.lower()))
+        return bool(words & self.places.exterior)
+
     def _render(self, name: str, shot: Shot, ctx: dict) -> str:
         template = self._templates.get(name)
         if template is None:
@@ -341,7 +353,9 @@ class PromptDrafter:
                 # Advice about the project file, the same for every chapter: in
                 # shots.json, and on the console with -v only.
                 level=logging.INFO)
-        action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left))
+        openers = frozenset(str(w).lower() for w in limits.get("opening_words") or ())
+        action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left),
+                            openers)
         left -= len(action.split())
         setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
         return self._render("prompts/midjourney.j2", shot,
@@ -460,6 +474,20 @@ class PromptDrafter:
 
 # ------------------------------------------------------------------ helpers
 _WEARING = re.compile(r"\bwearing (?:an? |the )?(.+?)(?= over | under | with |,|\.|;| and |$)")
+
+
+def undescribed_warning(names) -> str:
+    """One warning for every character in frame without a description: the
+    names, then the advice once."""
+    names = list(dict.fromkeys(names))
+    listed = ", ".join(f"'{n}'" for n in names)
+    who = f"character {listed} is" if len(names) == 1 else f"{len(names)} characters are"
+    warning = (f"{who} in frame with no description, so prompts describe them only as a "
+               f"man, woman or person")
+    if len(names) > 1:
+        warning += f": {listed}"
+    return (f"{warning}; add `description: \"age, build, face, hair, clothes\"` under "
+            f"characters: in novel2board.yaml (`novel2board cast` proposes the entries)")
 
 
 def _first_clause(text: str, limit: int) -> str:

@@ -105,13 +105,16 @@ def _capitalise_sentences(text: str) -> str:
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
 
-def trim_words(text: str, limit: int) -> str:
+def trim_words(text: str, limit: int, openers: frozenset[str] = frozenset()) -> str:
     """About `limit` words, never ending mid-phrase.
 
     Cut at the end of a sentence if one ends between half the limit and half
     again past it; else at the clause boundary (comma, semicolon) nearest
     the limit, up to a third past it; else after `limit` words, less any
-    dangling "of", "the", "and".
+    dangling "of", "the", "and".  A clause that starts a sentence with one
+    of `openers` ("At ten past two in the morning,") is only when, where or
+    how: cut there, nothing happens, so the whole sentence is kept (up to
+    three times the limit), or `limit` words after the opening clause.
     """
     words = text.split()
     if len(words) <= limit:
@@ -123,11 +126,28 @@ def trim_words(text: str, limit: int) -> str:
 
     sentence_ends = [k for k in range(1, len(words) + 1)
                      if words[k - 1][-1] in ".!?" or k == len(words)]
-    clause_ends = [k for k in range(1, len(words)) if words[k - 1][-1] in ",;:"]
+    starts = [0] + sentence_ends
+    only_when = {k for k in range(1, len(words)) if words[k - 1][-1] in ",;:"
+                 and _opening_clause(words, k, starts, openers)}
+    clause_ends = [k for k in range(1, len(words)) if words[k - 1][-1] in ",;:"
+                   and k not in only_when]
     best = nearest(sentence_ends, 1.5) or nearest(clause_ends, 1.34)
+    if best is None and only_when:
+        opener = min(only_when)
+        best = next((k for k in sentence_ends if opener < k <= 3 * limit), None)
+        if best is None and opener < limit:
+            return _drop_dangling(" ".join(words[:opener + limit]))
     if best:
         return " ".join(words[:best]).rstrip(" ,;:.")
     return _drop_dangling(" ".join(words[:limit]))
+
+
+def _opening_clause(words: list[str], end: int, starts: list[int], openers) -> bool:
+    """words[:end] ends with a clause that opens its sentence with an opener."""
+    start = max(k for k in starts if k < end)
+    clause = words[start:end]
+    return bool(clause) and clause[0].lower().strip("\"'“") in openers \
+        and not any(w[-1] in ",;:" for w in clause[:-1])
 
 
 def motion_text(description: str, names: dict[str, str], lexicon: MotionLexicon) -> str:

@@ -4,7 +4,11 @@ Each scene: its heading (with the scene id as a Fountain scene number, so
 the script and the storyboard point at each other), then the prose in
 order: quotes lifted out as dialogue under the speaker's cue, narration as
 action, the "he said" tags that only attributed a line dropped (the cue says
-who speaks now); a transition between scenes.
+who speaks now); a transition between scenes.  Action is written in the
+present tense, as screenplays are, by the shot descriptions' own machinery
+(shots/describe.py: the paragraph is parsed again, and a first-person
+narrator is retold in the third person); a speaker who goes on after a line
+of action gets (CONT'D).
 
 Fountain reads plain text by its shape, so prose that would be misread is
 forced: an action line in capitals (a would-be character cue), one starting
@@ -20,13 +24,15 @@ from dataclasses import dataclass
 
 from ..analyse.speakers import SPEECH_VERBS
 from ..model import Board
-from ..shots.describe import strip_markup
+from ..shots.describe import present_tense, strip_markup
+from ..shots.thirdperson import Narrator, Retelling
 from ..templating import render
 
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 _HEADING_LIKE = re.compile(r"^(INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]", re.IGNORECASE)
 _FOUNTAIN_MARKERS = (("/*", "/ *"), ("*/", "* /"), ("[[", "[ ["), ("]]", "] ]"))
 UNKNOWN_CUE = "UNKNOWN"
+CONTINUED = " (CONT'D)"
 # A tag is short: "he said", "said Ilse Marr", "she asked quietly".
 _TAG_MAX_WORDS = 5
 _CLAUSE_END = re.compile(r"[.,;:!?\u2014]|\s-\s")
@@ -116,16 +122,44 @@ def cue(name: str | None) -> str:
     return upper
 
 
-def scene_elements(board: Board, scene) -> list[Element]:
+class _PresentTense:
+    """A stretch of a paragraph's narration in the present tense, from a
+    parse of the whole paragraph (a piece alone parses worse)."""
+
+    def __init__(self, board: Board, nlp=None):
+        self.paragraphs = board.chapter.paragraphs
+        self.nlp = nlp
+        self.docs: dict[int, object] = {}
+        narrator = Narrator.of(board.analysis.characters)
+        self.retelling = Retelling(narrator) if narrator is not None else None
+
+    def text(self, pindex: int, start: int, end: int, fallback: str) -> str:
+        """Offsets `start`..`end` into paragraph `pindex`'s text."""
+        if self.nlp is None:
+            from ..analyse.nlp import load_nlp
+            self.nlp = load_nlp()
+        doc = self.docs.get(pindex)
+        if doc is None:
+            doc = self.docs[pindex] = self.nlp(self.paragraphs[pindex].text.replace("\n", " "))
+        tokens = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+        return present_tense(tokens, self.retelling) if tokens else fallback
+
+
+def scene_elements(board: Board, scene, tense: _PresentTense | None = None) -> list[Element]:
     names = {c.id: c.name for c in board.analysis.characters}
     quotes_by_para: dict[int, list] = {}
     for q in board.analysis.quotes:
         quotes_by_para.setdefault(q.paragraph, []).append(q)
+    tense = tense or _PresentTense(board)
     out: list[Element] = []
+    last_speaker = None
 
-    def add_action(text: str) -> None:
-        if text.strip(" ,.;:\u2014-"):
-            out.append(Element("action", _action(text)))
+    def add_action(pindex: int, piece: str, offset: int, kept: str) -> None:
+        if not kept.strip(" ,.;:\u2014-"):
+            return
+        start = offset + piece.find(kept)
+        out.append(Element("action", _action(tense.text(pindex, start, start + len(kept),
+                                                        kept))))
 
     for pindex in scene.paragraphs:
         para = board.chapter.paragraphs[pindex]
@@ -133,22 +167,31 @@ def scene_elements(board: Board, scene) -> list[Element]:
         quotes = sorted(quotes_by_para.get(pindex, []), key=lambda q: q.start)
         for i, q in enumerate(quotes):
             before = para.text[pos - para.start:q.start - para.start]
-            add_action(drop_tags(before, after_quote=i > 0, before_quote=True))
+            add_action(pindex, before, pos - para.start,
+                       drop_tags(before, after_quote=i > 0, before_quote=True))
             who = cue(names.get(q.speaker, q.speaker) if q.speaker else None)
             spoken = _dialogue_text(q.text)
             if spoken:
-                if out and out[-1].kind == "dialogue" and out[-1].character == who:
-                    out[-1] = Element("dialogue", out[-1].text + " " + spoken, who)
+                if out and out[-1].kind == "dialogue" \
+                        and out[-1].character in (who, who + CONTINUED):
+                    out[-1] = Element("dialogue", out[-1].text + " " + spoken,
+                                      out[-1].character)
                 else:
-                    out.append(Element("dialogue", spoken, who))
+                    # The same speaker again after a line of action: (CONT'D).
+                    again = who == last_speaker and who != UNKNOWN_CUE and out \
+                        and out[-1].kind == "action"
+                    out.append(Element("dialogue", spoken, who + CONTINUED if again else who))
+                last_speaker = who
             pos = q.end
         rest = para.text[pos - para.start:]
-        add_action(drop_tags(rest, after_quote=bool(quotes), before_quote=False))
+        add_action(pindex, rest, pos - para.start,
+                   drop_tags(rest, after_quote=bool(quotes), before_quote=False))
     return out
 
 
 def to_fountain(board: Board, author: str, project_root) -> str:
-    scenes = [(scene, scene_elements(board, scene)) for scene in board.scenes]
+    tense = _PresentTense(board)
+    scenes = [(scene, scene_elements(board, scene, tense)) for scene in board.scenes]
     return render(project_root, "fountain.j2", f"the Fountain script of {board.slug}",
                   chapter=board.chapter, author=author, scenes=scenes,
                   heading=_forced_heading)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..model import Analysis, Paragraph, Quote
 from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
+from .thirdperson import emphasised_spans
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
 
@@ -108,10 +109,10 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
         return "".join(ch for k, ch in enumerate(tok.text, start=tok.idx)
                        if not any(a <= k < b for a, b in spans))
 
-    who = _character_tokens(para, doc, analysis, quotes)
+    who = _character_tokens(para, doc, analysis, quotes, rules.defaults.body_parts)
     hits = rules.find(doc)
     items: list = [Line(q) for q in quotes]
-    for sent in doc.sents:
+    for sent in _sentences(doc):
         tokens = [t for t in sent if not quoted(t)]
         for tok in tokens:
             set_clip(tok, clip(tok))        # None clears what an earlier run left
@@ -124,6 +125,21 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
     heated = any(h.key == "heat" and (not quoted(doc[h.anchor]) or doc[h.anchor].is_punct)
                  for h in hits)
     return ParagraphBeats(paragraph=para, items=tuple(items), heated=heated)
+
+
+def _sentences(doc) -> list:
+    """spaCy's sentences, but one that ends inside *emphasis* goes on to
+    the end of it: "wrote *02:11. Channel 9. Narrowband.*" is one beat,
+    what is written a part of it."""
+    spans = emphasised_spans(doc, lambda tok: True)
+    out = []
+    for sent in doc.sents:
+        cut = sent.start_char
+        if out and any(a < cut < b for a, b in spans):
+            out[-1] = doc[out[-1].start:sent.end]
+        else:
+            out.append(sent)
+    return out
 
 
 def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules,
@@ -290,8 +306,24 @@ def _focus(doc, hit: CueMatch, inside: set[int]) -> tuple:
     tok = doc[hit.tokens[-1]]
     if tok.dep_ == "prep":
         tok = next((c for c in tok.children if c.dep_ == "pobj"), tok)
-    words = [t for t in tok.subtree if t.i in inside]
-    return tuple(words) if 0 < len(words) <= 12 else ()
+    words = [t for t in _noun_phrase(tok) if t.i in inside]
+    if not any(t.is_alpha or t.like_num for t in words):
+        return ()                       # "wrote *02:27" hit the emphasis mark
+    return tuple(words) if len(words) <= 12 else ()
+
+
+def _noun_phrase(tok) -> list:
+    """The thing itself: "his gloves" of "his gloves, one finger at a time",
+    "my drive" of "my drive from the desk", "one earcup" of "slid one
+    earcup off"; what comes before the noun and an "of" after it ("a cup of
+    tea") stay."""
+    words = {tok.i}
+    for child in tok.children:
+        if (child.i < tok.i and child.dep_ not in ("punct", "cc")) or \
+                (child.dep_ == "prep" and child.lower_ == "of"):
+            words |= {t.i for t in child.subtree}
+    lo, hi = min(words), max(words)
+    return [t for t in tok.doc[lo:hi + 1] if not (t.is_punct and set(t.text) <= {"*", "_"})]
 
 
 def set_clip(tok, text: str | None) -> None:
@@ -352,12 +384,20 @@ def _character_of(tok, who: dict[int, str]) -> str | None:
     return who[compound.i] if compound is not None else None
 
 
-def _character_tokens(para, doc, analysis: Analysis, quotes) -> dict[int, str]:
-    """Token index -> character id, for mentions outside quotation marks."""
+def _character_tokens(para, doc, analysis: Analysis, quotes,
+                      body_parts: frozenset[str] = frozenset()) -> dict[int, str]:
+    """Token index -> character id, for mentions outside quotation marks
+    (but not a name that only owns something: see `_owns_a_thing`)."""
     starts = [m.start for m in analysis.mentions]
     lo, hi = bisect_right(starts, para.start - 1), bisect_right(starts, para.end - 1)
+    # Words in quotation marks are said, and *emphasised* words that speak
+    # as "I" or "you" ("*Mum says you haven't rung.*") are a message or a
+    # thought: who they name is not there.
+    written = [(a + para.start, b + para.start)
+               for a, b in emphasised_spans(doc, _first_or_second_person)]
     mentions = [m for m in analysis.mentions[lo:hi]
-                if not any(q.start <= m.start < q.end for q in quotes)]
+                if not any(q.start <= m.start < q.end for q in quotes)
+                and not any(a <= m.start < b for a, b in written)]
     speaker = _sole_speaker(quotes)
     gender = {c.id: c.gender for c in analysis.characters}
     named = {gender.get(m.character) for m in mentions if m.kind == "name"}
@@ -371,10 +411,26 @@ def _character_tokens(para, doc, analysis: Analysis, quotes) -> dict[int, str]:
             # is named in the paragraph (the usual reading of a turn).
             character = speaker
         span = doc.char_span(m.start - para.start, m.end - para.start, alignment_mode="expand")
-        if span is not None:
+        if span is not None and not (m.kind == "name" and _owns_a_thing(span.root, body_parts)):
             for tok in span:
                 who[tok.i] = character
     return who
+
+
+def _first_or_second_person(tok) -> bool:
+    return tok.tag_ in ("PRP", "PRP$") and bool({"1", "2"} & set(tok.morph.get("Person")))
+
+
+def _owns_a_thing(name, body_parts: frozenset[str]) -> bool:
+    """A name in the possessive that is not the owner of a body part: "the
+    Commander's men came up the hill", "Edda's photograph", "the way
+    Tomas's had" (the thing left unsaid).  The owner need not be there, so
+    the name puts nobody in the shot; "Tomas's hands were shaking" does.  A
+    possessive pronoun ("her phone") points at someone in the scene and
+    is not asked about."""
+    if not any(c.dep_ == "case" and c.tag_ == "POS" for c in name.children):
+        return False
+    return not (name.dep_ == "poss" and name.head.lemma_.lower() in body_parts)
 
 
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",

@@ -109,6 +109,13 @@ def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
             continue
         if rule.builtin is None:
             hit = next((h for h in unit.hits if h.rule == rule.id and h.strong), None)
+            if hit is not None and rule.needs == "listener":
+                # A sound: heard by whoever does something in the beat, else
+                # by the person last seen; with nobody in the scene, scenery.
+                listener = unit.main_agent or (state.recent[-1] if state.recent else None)
+                if listener is not None:
+                    return Claim(rule, listener)
+                continue
             if hit is not None:
                 return Claim(rule, hit.agent or unit.main_agent, hit.focus, hit.focus_character,
                              hit.together and not hit.agent)
@@ -166,18 +173,24 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
     shows_thing = focus and not (len(focus) == 1 and focus[0].pos_ == "PRON")
     what = describe([focus], max_words=12, narrator=ctx.narrator).rstrip(".") \
         if shows_thing else ""
+    first = focus[0] if shows_thing else None
     if focus_character:
         # Looking at oneself is a resolution slip, not a point of view.
         what = ctx.name(focus_character) if focus_character != lead else ""
-    if spec.framing == "POV" and lead:
-        text = f"{ctx.name(lead)}'s point of view: {_lower(what)}." if what else \
-            f"{ctx.name(lead)}'s point of view. {text}"
+        first = None
+    if spec.framing == "POV" and lead and not what:
+        # "Priya turns and looks at her" (her: Priya, a slip), "had looked
+        # at it every time": nothing to see from their eyes, so the one
+        # looking is shown.
+        framing, subjects = "single", (lead,)
+    elif spec.framing == "POV" and lead:
+        text = f"{ctx.name(lead)}'s point of view: {_lower(what, first)}."
         # In frame is what the character sees, not the one looking: an image
         # prompt must describe the person seen, or nobody.
         seen = focus_character if focus_character and focus_character != lead else None
         subjects = (seen,) if seen else ()
     elif spec.size == "INSERT" and what:
-        text = f"Close on {_lower(what)}. {text}"
+        text = f"Close on {_lower(what, first)}. {text}"
     words = sum(u.words for u in shown)
     seconds = min(spec.duration_s + words * ctx.rules.defaults.action_s_per_word,
                   max(ctx.rules.defaults.max_action_s, spec.duration_s))
@@ -189,13 +202,14 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
                  flags=set().union(*(u.flags for u in units)) if units else set())
 
 
-def _lower(text: str) -> str:
-    """"The mug" -> "the mug"; a name keeps its capital."""
-    first = text.split(" ", 1)[0]
-    if first in ("The", "A", "An", "His", "Her", "Their", "Its", "Some", "This", "That",
-                 "My", "Our", "Your"):
-        return text[:1].lower() + text[1:]
-    return text
+def _lower(text: str, first) -> str:
+    """"The mug" -> "the mug", "One earcup" -> "one earcup": lower case when
+    the text starts with the word `first` as written (not a name, and not a
+    narrator's "my" retold as their name).  `first` None: a character's name."""
+    word = text.split(" ", 1)[0]
+    lower = first is not None and first.pos_ != "PROPN" and word.lower() == first.lower_ \
+        and first.lower_ != "i"
+    return text[:1].lower() + text[1:] if lower else text
 
 
 def reaction_after(ctx, state: SceneState, pos: int, close: Draft) -> Draft | None:

@@ -108,9 +108,11 @@ def _simple_past(tok) -> bool:
         # tag on a sentence's only verb, with a subject and no auxiliary.
         return any(c.dep_ == "nsubj" for c in tok.children) and \
             not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    if tok.tag_ == "VBN" and tok.dep_ == "acl":
+        return _finite_beside_its_subject(tok)
     if tok.tag_ != "VBD":
         return False
-    if _participle(tok):
+    if _participle(tok) or _passive_without_be(tok) or _adjective_in_a_pair(tok):
         return False
     return not (tok.lemma_.lower() == "use" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
@@ -186,6 +188,44 @@ def _participle(tok) -> bool:
         c.dep_ == "conj" and c.tag_ == "VBD" and subject_of(c) is None for c in tok.children)
 
 
+def _passive_without_be(tok) -> bool:
+    """A past participle whose "was" is left out: it has an agent ("the sky
+    scrubbed clean by the night's wind") or an object predicate with no
+    object ("a camp bed made so tight ...": an active "made" would need
+    what was made)."""
+    children = list(tok.children)
+    return any(c.dep_ == "agent" for c in children) or (
+        any(c.dep_ == "oprd" for c in children)
+        and not any(c.dep_ in ("dobj", "dative") for c in children))
+
+
+def _adjective_in_a_pair(tok) -> bool:
+    """"smelled of warm dust and stewed tea": a past form between "and"
+    and a bare noun, after an adjective and a noun of an "of" (what a thing
+    smells of, is full of), is an adjective like the first one (spaCy made
+    it a verb with the noun for its object).  "He sat on the old chair and
+    poured tea" goes on."""
+    if tok.dep_ != "conj" or tok.i < 2 or tok.i + 1 >= len(tok.doc):
+        return False
+    before, noun, after = tok.nbor(-1), tok.nbor(-2), tok.nbor(1)
+    return before.dep_ == "cc" and noun.dep_ == "pobj" and noun.head.lower_ == "of" \
+        and any(c.dep_ == "amod" for c in noun.children) \
+        and after.dep_ == "dobj" and after.head.i == tok.i \
+        and not any(c.dep_ in ("det", "poss") for c in after.children)
+
+
+def _finite_beside_its_subject(tok) -> bool:
+    """"a cooling fan ticked as it changed speed": spaCy hung "ticked" on
+    the noun before it as a participle, but a clause of its own in the past
+    ("as it changed") says it is the noun's verb.  "A man dressed in black
+    walked in" keeps its participle."""
+    head = tok.head
+    return head.i == tok.i - 1 and head.pos_ in ("NOUN", "PROPN") \
+        and not any(c.dep_ in ("agent", "dobj") for c in tok.children) \
+        and any(c.dep_ == "advcl" and c.tag_ == "VBD" and any(m.dep_ == "mark" for m in c.children)
+                and any(n.dep_ == "nsubj" for n in c.children) for c in tok.children)
+
+
 def _visible(tok) -> str | None:
     """The part of a token outside quotation marks, when a quote cut it."""
     return tok._.get(VISIBLE_ATTR) if tok.has_extension(VISIBLE_ATTR) else None
@@ -234,8 +274,23 @@ def _agreeing_noun(subject):
 
 def _plural(noun) -> bool:
     return (noun.lower_ in _PLURAL_SUBJECTS or noun.tag_ in ("NNS", "NNPS")
-            or _plural_number(noun)
+            or _plural_number(noun) or _part_of_many(noun)
             or any(c.dep_ == "conj" for c in noun.children))
+
+
+# Determiners that stay singular before "of them": "each of them turns".
+_SINGULAR_DETERMINERS = {"each", "either", "neither", "another", "every", "one", "much"}
+
+
+def _part_of_many(noun) -> bool:
+    """"all of them turned", "both of the men", "some of the dishes": a
+    determiner standing for a share of a plural."""
+    if noun.tag_ != "DT" or noun.lower_ in _SINGULAR_DETERMINERS:
+        return False
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return whole is not None and (whole.tag_ in ("NNS", "NNPS")
+                                  or whole.lower_ in ("them", "us", "you", "these", "those"))
 
 
 def _plural_number(noun) -> bool:

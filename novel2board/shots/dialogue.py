@@ -359,7 +359,12 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
         over = f"seen over {ctx.name(listener)}'s shoulder"
         if said.startswith(who + " "):
             return f"{who}, {over},{said[len(who):]}"
-        return f"{said.rstrip('.')}, {over}."
+        if said.startswith(who + ", "):                 # "Mara, touching the rope."
+            return f"{who}, {over},{said[len(who) + 1:]}"
+        # An action that does not start with the speaker ("On the screen,
+        # the stitches keep falling.") is not what is seen over the
+        # shoulder: the framing comes first, as a sentence of its own.
+        return f"{who}, {over}. {said}"
     to = f" {ctx.name(listener)}" if listener else ""
     said = action or _cap(f"{who} asks{to}." if asks else
                           f"{who} speaks to{to}." if to else f"{who} speaks.")

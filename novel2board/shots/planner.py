@@ -34,7 +34,10 @@ from .thirdperson import Narrator, display_name
 
 log = logging.getLogger(__name__)
 _INSERT_ANGLES = ("high", "overhead", "eye-level")
-_OVER_SHOULDER = re.compile(r"^(?:(.+?), seen over .+?'s shoulder,|(.+?), seen over .+?'s shoulder(?=\.$))")
+# The over-the-shoulder words of an exchange shot (dialogue.py's
+# `_speech_text`): "Who, seen over X's shoulder. Action." or "Who, seen over
+# X's shoulder, speaks."
+_OVER_SHOULDER = re.compile(r"^(?:.+?, seen over .+?'s shoulder\. |(.+?), seen over .+?'s shoulder,)")
 
 
 @dataclass(frozen=True)
@@ -245,8 +248,7 @@ def _vary(d: Draft) -> None:
         # The same speaker again: a clean single instead of another OTS.
         d.framing, d.subjects = "single", d.subjects[:1]
         d.screen = tuple(p for p in d.screen if p[0] in d.subjects)
-        d.description = _OVER_SHOULDER.sub(lambda m: m.group(1) or m.group(2), d.description,
-                                           count=1)
+        d.description = _OVER_SHOULDER.sub(lambda m: m.group(1) or "", d.description, count=1)
         return
     if d.framing == "none" and d.size in ("EWS", "WS"):
         d.size = "EWS" if d.size == "WS" else "WS"      # scenery stays wide

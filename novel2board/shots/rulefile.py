@@ -43,7 +43,7 @@ SCHEMA: dict[str, Any] = {
                  "speech_verbs": [str], "heat": {"matcher": ANY, "dependency": ANY}},
     "flags": {ANY_KEY: {"matcher": ANY, "dependency": ANY, "cue": str, "suggest": str}},
 }
-NEEDS = ("character",)
+NEEDS = ("character", "listener")
 REQUIRED_RULE_KEYS = ("id", "cue", "shot")
 
 

@@ -96,6 +96,10 @@ class Defaults:
     max_shots_per_paragraph: int = 3
     scenery_max_shots: int = 2
     exchange_gap: int = 2
+    # Parts of a body: a character named as their owner ("Tomas's hands")
+    # is in the picture; the owner of anything else ("the Commander's men",
+    # "Edda's photograph") need not be.
+    body_parts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,8 @@ def _defaults(data: dict) -> Defaults:
         max_shots_per_paragraph=int(data.get("max_shots_per_paragraph",
                                              base.max_shots_per_paragraph)),
         scenery_max_shots=int(data.get("scenery_max_shots", base.scenery_max_shots)),
-        exchange_gap=int(data.get("exchange_gap", base.exchange_gap)))
+        exchange_gap=int(data.get("exchange_gap", base.exchange_gap)),
+        body_parts=frozenset(str(w).lower() for w in data.get("body_parts") or ()))
 
 
 def _compile(rules: Rules, nlp, data: dict) -> None:

@@ -160,13 +160,8 @@ class Retelling:
 
     def _kept_spans(self, doc) -> list[tuple[int, int]]:
         spans = self._kept.get(id(doc))
-        if spans is None and "*" not in doc.text and "_" not in doc.text:
-            spans = self._kept[id(doc)] = []
         if spans is None:
-            spans = [(m.start(), m.end()) for m in _EMPHASIS.finditer(doc.text)
-                     if any(_first_person(t) for t in doc.char_span(
-                         m.start(), m.end(), alignment_mode="expand") or ())]
-            self._kept[id(doc)] = spans
+            spans = self._kept[id(doc)] = emphasised_spans(doc, _first_person)
         return spans
 
     def _quote_mark(self, tok) -> str | None:
@@ -242,6 +237,16 @@ def subject_of(verb, depth: int = 4):
             return subject
         tok = tok.head
     return None
+
+
+def emphasised_spans(doc, holding) -> list[tuple[int, int]]:
+    """The character offsets of the *emphasised* stretches of `doc` that
+    hold a token for which `holding(token)` is true."""
+    if "*" not in doc.text and "_" not in doc.text:
+        return []
+    return [(m.start(), m.end()) for m in _EMPHASIS.finditer(doc.text)
+            if any(holding(t) for t in doc.char_span(m.start(), m.end(),
+                                                       alignment_mode="expand") or ())]
 
 
 def _first_person(tok) -> bool:
