@@ -78,9 +78,12 @@ def read_chapters(paths: list[Path]) -> list[tuple[Source, ChapterText]]:
 
 
 def board_chapter(source: Source, chapter: ChapterText, config: Config, nlp, rules,
-                  cues: SceneCues, variants: int) -> Board:
-    """One chapter through every stage up to prompts; nothing written."""
-    docs = parse_paragraphs(chapter, nlp)
+                  cues: SceneCues, variants: int, docs: list | None = None) -> Board:
+    """One chapter through every stage up to prompts; nothing written.
+
+    `docs`: the chapter's paragraphs already parsed (parse_paragraphs)."""
+    if docs is None:
+        docs = parse_paragraphs(chapter, nlp)
     analysis = analyse_chapter(chapter, docs, config)
     scenes = split_scenes(chapter, analysis, cues)
     ctx = PlanContext(chapter=chapter, analysis=analysis, docs=docs, rules=rules,
@@ -209,9 +212,12 @@ def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
         with capture_logs() as lines:
             try:
                 log.info("boarding %s (%s)", chapter.slug, source.path)
-                board = board_chapter(source, chapter, cfg, nlp, rules, cues, opts.variants)
+                # Parsed once: the Fountain writer reads the same parse.
+                docs = parse_paragraphs(chapter, nlp)
+                board = board_chapter(source, chapter, cfg, nlp, rules, cues, opts.variants,
+                                      docs=docs)
                 with parallel.fixed_font_timestamps():
-                    outputs = render_board(board, cfg, opts)
+                    outputs = render_board(board, cfg, opts, docs=docs)
             except Novel2BoardError as exc:
                 return _Failure(portable_error(exc), lines)
         return ChapterResult(key=keys[i], board=replace(board, source=None),

@@ -168,3 +168,15 @@ def test_action_is_in_the_present_and_a_speaker_going_on_after_it_is_continued()
     doc = parse(to_fountain(board, "", None))
     assert "MARA VOSS (CONT'D)" in [p.text for p in paragraphs_of(doc)
                                     if p.type == TYPE_CHARACTER]
+
+
+def test_the_script_reuses_the_pipeline_parse_and_reads_the_same(nlp, boarded, monkeypatch):
+    # The build parsed the chapter once and handed its parse over: writing
+    # the script from that parse parses nothing again and gives the same text.
+    from novel2board.analyse import parse_paragraphs
+    board, written = boarded
+    docs = parse_paragraphs(board.chapter, nlp)
+    calls = []
+    monkeypatch.setattr(type(nlp), "__call__", lambda self, text: calls.append(text))
+    assert to_fountain(board, "", None, docs=docs) == written
+    assert calls == []

@@ -18,8 +18,12 @@ from .fountain import to_fountain
 from .sheets import to_html, to_pdf
 
 
-def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
-    """Relative path -> content, for every format asked for."""
+def render_board(board: Board, config: Config, opts,
+                 docs: list | None = None) -> dict[str, str | bytes]:
+    """Relative path -> content, for every format asked for.
+
+    `docs`: the chapter's parsed paragraphs, when the caller still has them
+    (the Fountain writer would otherwise parse the chapter again)."""
     folder = Path(opts.out) / board.slug
     outputs: dict[str, str | bytes] = {}
     if "json" in opts.formats:
@@ -31,7 +35,8 @@ def render_board(board: Board, config: Config, opts) -> dict[str, str | bytes]:
             outputs[f"prompts/{tool}.txt"] = text
         outputs.update(comfyui_files(board, config))    # comfyui/<shot id>.json, comfyui.json
     if "fountain" in opts.formats:
-        outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author, config.templates_root)
+        outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author,
+                                                        config.templates_root, docs=docs)
     if "html" in opts.formats or "pdf" in opts.formats:
         html = to_html(board, config, opts.layout, opts.paper, folder / "images")
         if "html" in opts.formats:

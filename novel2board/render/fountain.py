@@ -126,10 +126,12 @@ class _PresentTense:
     """A stretch of a paragraph's narration in the present tense, from a
     parse of the whole paragraph (a piece alone parses worse)."""
 
-    def __init__(self, board: Board, nlp=None):
+    def __init__(self, board: Board, nlp=None, docs: list | None = None):
         self.paragraphs = board.chapter.paragraphs
         self.nlp = nlp
-        self.docs: dict[int, object] = {}
+        # The pipeline's own parse when given: parsing again would cost as
+        # much as reading the chapter did.
+        self.docs: dict[int, object] = dict(enumerate(docs)) if docs else {}
         narrator = Narrator.of(board.analysis.characters)
         self.retelling = Retelling(narrator) if narrator is not None else None
 
@@ -189,8 +191,9 @@ def scene_elements(board: Board, scene, tense: _PresentTense | None = None) -> l
     return out
 
 
-def to_fountain(board: Board, author: str, project_root) -> str:
-    tense = _PresentTense(board)
+def to_fountain(board: Board, author: str, project_root, docs: list | None = None) -> str:
+    """`docs`: the chapter's parsed paragraphs if the caller has them."""
+    tense = _PresentTense(board, docs=docs)
     scenes = [(scene, scene_elements(board, scene, tense)) for scene in board.scenes]
     return render(project_root, "fountain.j2", f"the Fountain script of {board.slug}",
                   chapter=board.chapter, author=author, scenes=scenes,
