@@ -393,9 +393,9 @@ def edit_in_chapter_files(pipeline, chapters, source_text, work: Path, jobs, run
     redone = []
     real = pipeline.board_chapter
 
-    def counting(source, chapter, *args):
+    def counting(source, chapter, *args, **kwargs):
         redone.append(chapter.slug)
-        return real(source, chapter, *args)
+        return real(source, chapter, *args, **kwargs)
     pipeline.board_chapter = counting
     try:
         with stopwatch(runs, "chapter_files_one_edited"):

@@ -47,9 +47,9 @@ def boarded(monkeypatch):
     done: list[str] = []
     real = pipeline.board_chapter
 
-    def counting(source, chapter, *args):
+    def counting(source, chapter, *args, **kwargs):
         done.append(chapter.slug)
-        return real(source, chapter, *args)
+        return real(source, chapter, *args, **kwargs)
     monkeypatch.setattr(pipeline, "board_chapter", counting)
     return done
 

@@ -115,9 +115,9 @@ def test_several_chapters_do_use_worker_processes(chapters_dir, tmp_path, monkey
 def test_log_lines_come_out_in_chapter_order(chapters_dir, tmp_path, monkeypatch, caplog, nlp):
     real = pipeline.board_chapter
 
-    def noisy(source, chapter, *args):
+    def noisy(source, chapter, *args, **kwargs):
         logging.getLogger("novel2board.test").warning("boarded %s", chapter.slug)
-        return real(source, chapter, *args)
+        return real(source, chapter, *args, **kwargs)
     monkeypatch.setattr(pipeline, "board_chapter", noisy)
     with caplog.at_level(logging.WARNING):
         build([chapters_dir], out=tmp_path / "out", formats=("json",), jobs=2)
@@ -134,10 +134,10 @@ def test_an_error_in_a_worker_reaches_the_user_as_is(chapters_dir, tmp_path, mon
                                                       error, nlp):
     real = pipeline.board_chapter
 
-    def failing(source, chapter, *args):
+    def failing(source, chapter, *args, **kwargs):
         if chapter.slug == "two":
             raise error
-        return real(source, chapter, *args)
+        return real(source, chapter, *args, **kwargs)
     monkeypatch.setattr(pipeline, "board_chapter", failing)
     with pytest.raises(Novel2BoardError) as caught:
         build([chapters_dir], out=tmp_path / "out", formats=("json",), jobs=2)
