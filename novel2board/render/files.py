@@ -1,10 +1,16 @@
 """Writing outputs so that a failed or interrupted run loses nothing.
 
-A board's files are first written to temporary files beside their targets
-and flushed to disk; only when every one of them is written are they renamed
-over the old ones, with Ctrl-C held back for those few renames.  So a full
-disk, a permission error or an interrupt leaves the previous board whole and
-no temporary file behind.  Nothing is ever written or deleted inside images/.
+A board's files are first written to temporary files beside their targets;
+only when every one of them is written are they renamed over the old ones,
+with Ctrl-C held back for those few renames.  So a full disk, a permission
+error or an interrupt leaves the previous board whole and no temporary file
+behind.  Nothing is ever written or deleted inside images/.
+
+The files are not fsync'ed one by one: a novel's board is a few thousand
+files (a ComfyUI graph per shot), and a flush each made writing a quarter of
+the time of a whole run.  Everything written here can be made again by
+running the command again; making it survive a power cut is left to the
+file system (which, replacing a file by rename, flushes it on most).
 """
 
 from __future__ import annotations
@@ -124,14 +130,13 @@ def _running(pid: int) -> bool:
 
 
 def _stage(path: Path, payload: bytes) -> str:
-    """The payload in a flushed temporary file beside `path`; its name."""
+    """The payload in a temporary file beside `path`; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
                                suffix=_TMP_SUFFIX)
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp's 0600 would make outputs private
         _write_fully(fd, payload)
-        os.fsync(fd)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
