@@ -184,7 +184,7 @@ def _participle(tok) -> bool:
     if tok.dep_ not in ("acl", "advcl") or subject_of(tok) is not None:
         return False
     root = tok.sent.root
-    return root is not tok and root.pos_ in ("VERB", "AUX") and not any(
+    return root.i != tok.i and root.pos_ in ("VERB", "AUX") and not any(
         c.dep_ == "conj" and c.tag_ == "VBD" and subject_of(c) is None for c in tok.children)
 
 

@@ -233,7 +233,7 @@ def subject_of(verb, depth: int = 4):
     tok = verb
     for _ in range(depth):
         subject = next((c for c in tok.children if c.dep_ in (*_SUBJECT_DEPS, "expl")), None)
-        if subject is not None or tok.dep_ not in _SHARES_SUBJECT or tok.head is tok:
+        if subject is not None or tok.dep_ not in _SHARES_SUBJECT or tok.head.i == tok.i:
             return subject
         tok = tok.head
     return None
