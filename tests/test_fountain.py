@@ -178,5 +178,34 @@ def test_the_script_reuses_the_pipeline_parse_and_reads_the_same(nlp, boarded, m
     docs = parse_paragraphs(board.chapter, nlp)
     calls = []
     monkeypatch.setattr(type(nlp), "__call__", lambda self, text: calls.append(text))
+    import novel2board.analyse.nlp as reading
+    monkeypatch.setattr(reading, "load_nlp", lambda: calls.append("model loaded"))
     assert to_fountain(board, "", None, docs=docs) == written
     assert calls == []
+
+
+FIRST_PERSON = """# Chapter 1
+
+I sat in the lab for a long time, and I went back to the numbers.
+
+* * *
+
+I walked down to the harbour at noon. The boats were still tied up.
+
+* * *
+
+"Morning, Dr. Venn," Tomas said at the lab door that evening.
+
+"You look tired, Dr. Venn."
+"""
+
+
+def test_every_scene_names_the_first_person_narrator_before_a_pronoun(tmp_path, monkeypatch):
+    from novel2board import build
+    monkeypatch.chdir(tmp_path)         # no project file
+    (tmp_path / "ch.md").write_text(FIRST_PERSON, encoding="utf-8")
+    build([tmp_path / "ch.md"], out=tmp_path / "out", formats=("fountain",), variants=1)
+    script = (tmp_path / "out" / "ch" / "ch.fountain").read_text("utf-8")
+    second = script.split("EXT. HARBOUR")[1]
+    first_action = next(line for line in second.splitlines()[1:] if line.strip())
+    assert first_action.startswith("Dr. Venn walks"), first_action

@@ -6,8 +6,8 @@ order: quotes lifted out as dialogue under the speaker's cue, narration as
 action, the "he said" tags that only attributed a line dropped (the cue says
 who speaks now); a transition between scenes.  Action is written in the
 present tense, as screenplays are, by the shot descriptions' own machinery
-(shots/describe.py: the paragraph is parsed again, and a first-person
-narrator is retold in the third person); a speaker who goes on after a line
+(shots/describe.py, on the pipeline's own parse of the paragraph; a
+first-person narrator is retold in the third person); a speaker who goes on after a line
 of action gets (CONT'D).
 
 Fountain reads plain text by its shape, so prose that would be misread is
@@ -132,16 +132,22 @@ class _PresentTense:
         # The pipeline's own parse when given: parsing again would cost as
         # much as reading the chapter did.
         self.docs: dict[int, object] = dict(enumerate(docs)) if docs else {}
-        narrator = Narrator.of(board.analysis.characters)
-        self.retelling = Retelling(narrator) if narrator is not None else None
+        self.narrator = Narrator.of(board.analysis.characters)
+        self.retelling = None
+        self.new_scene()
+
+    def new_scene(self) -> None:
+        """A scene names the narrator afresh before any "she" (a Retelling
+        remembers whom it has named)."""
+        self.retelling = Retelling(self.narrator) if self.narrator is not None else None
 
     def text(self, pindex: int, start: int, end: int, fallback: str) -> str:
         """Offsets `start`..`end` into paragraph `pindex`'s text."""
-        if self.nlp is None:
-            from ..analyse.nlp import load_nlp
-            self.nlp = load_nlp()
         doc = self.docs.get(pindex)
-        if doc is None:
+        if doc is None:     # only without the pipeline's parse (a board from elsewhere)
+            if self.nlp is None:
+                from ..analyse.nlp import load_nlp
+                self.nlp = load_nlp()
             doc = self.docs[pindex] = self.nlp(self.paragraphs[pindex].text.replace("\n", " "))
         tokens = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
         return present_tense(tokens, self.retelling) if tokens else fallback
@@ -153,6 +159,7 @@ def scene_elements(board: Board, scene, tense: _PresentTense | None = None) -> l
     for q in board.analysis.quotes:
         quotes_by_para.setdefault(q.paragraph, []).append(q)
     tense = tense or _PresentTense(board)
+    tense.new_scene()
     out: list[Element] = []
     last_speaker = None
 
