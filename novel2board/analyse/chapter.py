@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ..config import Config
 from ..model import Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index, times_written,
-                         find_name_spans, inverted_tag_name, pronoun_votes,
+                         find_name_spans, follows_quote, inverted_tag_name, pronoun_votes,
                          repeat_mentions, split_honorific)
 from .nlp import ReadingLexicon, load_lexicon
 from .places import find_locations, not_character_names
@@ -300,14 +300,6 @@ def _speaking_nouns(doc, lexicon: ReadingLexicon):
             yield subject.i
 
 
-def _right_after_quote(verb) -> bool:
-    """An inverted tag: '..." sobbed the attendant', where an object is odd."""
-    doc = verb.doc
-    return verb.i > 0 and (doc[verb.i - 1].is_quote
-                           or (verb.i > 1 and doc[verb.i - 2].is_quote
-                               and doc[verb.i - 1].is_punct))
-
-
 def _next_to_quote(verb) -> bool:
     doc = verb.doc
     near = doc[max(verb.i - 3, 0):verb.i + 4]
@@ -358,7 +350,7 @@ def _turns(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict,
             if later_in_paragraph else None
         actors = _actors(chapter, docs, quotes, paras, name_of, pronouns, narrator,
                          lexicon, window)
-        vocatives = _vocatives(chapter, spans, name_of, docs)
+        vocatives = _vocatives(chapter, spans, name_of, docs, lexicon)
         gap = paras[0] - last_para - 1 if last_para is not None else 99
         last_actor = _last_actor(chapter, docs, quotes, spans[0], name_of, pronouns, lexicon)
         turns.append(Turn(index=n, quotes=tuple(group), first_paragraph=paras[0],
@@ -406,14 +398,17 @@ def _turn_window(chapter, quotes: _Quotes, group: list[int], later_in_paragraph:
         and not quotes.spans[group[-1] + 1].continues
     if not (later_in_paragraph or followed):
         return None
-    lo = para.start
-    if later_in_paragraph:
-        before_from = quotes.spans[group[0] - 1].end
-        before = para.text[before_from - para.start:first.start - para.start]
-        ends = list(_SENTENCE_END.finditer(before))
-        lo = before_from + ends[-1].end() if ends else before_from
+    lo = _last_sentence_start(para, quotes.spans[group[0] - 1].end, first.start) \
+        if later_in_paragraph else para.start
     hi = quotes.spans[group[-1] + 1].start if followed else para.end
     return lo, hi
+
+
+def _last_sentence_start(para, lo: int, hi: int) -> int:
+    """Where the last sentence of the narration para[lo:hi] (source offsets)
+    starts: lo when it holds only one."""
+    ends = list(_SENTENCE_END.finditer(para.text[lo - para.start:hi - para.start]))
+    return lo + ends[-1].end() if ends else lo
 
 
 def _own_tag(chapter, docs, quotes: _Quotes, spans, k: int, name_of, lexicon):
@@ -421,10 +416,7 @@ def _own_tag(chapter, docs, quotes: _Quotes, spans, k: int, name_of, lexicon):
     (before the next quote) or in the last sentence before it."""
     span = spans[k]
     para = chapter.paragraphs[span.paragraph]
-    before_from = spans[k - 1].end if k else para.start
-    before = para.text[before_from - para.start:span.start - para.start]
-    ends = list(_SENTENCE_END.finditer(before))
-    lo = before_from + ends[-1].end() if ends else before_from
+    lo = _last_sentence_start(para, spans[k - 1].end if k else para.start, span.start)
     hi = spans[k + 1].start if k + 1 < len(spans) else para.end
     tag = _tag(chapter, docs, quotes, [span.paragraph], [span], name_of, lexicon,
                window=(lo, hi))
@@ -567,7 +559,7 @@ def _speech_subject(verb, lexicon: ReadingLexicon, quoted=lambda tok: False):
             continue        # "cried his wife", "said the old man": the noun speaks
         if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and (
                 tok.dep_ != "dobj" or tok.lower_ in lexicon.person_nouns
-                or (_right_after_quote(verb) and tok.lower_ not in lexicon.not_speakers))):
+                or (follows_quote(verb) and tok.lower_ not in lexicon.not_speakers))):
             return tok
         if tok.is_punct or tok.pos_ == "ADP":
             break           # "said, with more kindness": no speaker after the verb
@@ -603,7 +595,7 @@ def _actors(chapter, docs, quotes: _Quotes, paras, name_of, pronouns, narrator,
     return tuple(found)
 
 
-def _vocatives(chapter, spans, name_of, docs) -> tuple[str, ...]:
+def _vocatives(chapter, spans, name_of, docs, lexicon: ReadingLexicon) -> tuple[str, ...]:
     """Names set off by commas, or opening or closing a quote ("Tomas.")."""
     found: list[str] = []
     for span in spans:
@@ -619,17 +611,17 @@ def _vocatives(chapter, spans, name_of, docs) -> tuple[str, ...]:
             first = tok.i
             while name_of.get((span.paragraph, first - 1)) == cid:
                 first -= 1
-            if _is_vocative(doc, first, tok.i) and cid not in found:
+            if _is_vocative(doc, first, tok.i, lexicon) and cid not in found:
                 found.append(cid)
     return tuple(found)
 
 
-def _is_vocative(doc, first: int, last: int) -> bool:
+def _is_vocative(doc, first: int, last: int, lexicon: ReadingLexicon) -> bool:
     """The name doc[first:last + 1] is set off as an address: "Tomas." "Oh, Ann,"."""
     before = doc[first - 1].text if first > 0 else ""
     after = doc[last + 1].text if last + 1 < len(doc) else ""
     return (before in (",", "\u201c", '"', "\u2018", "'", "--", "\u2014") or first == 0
-            or doc[first - 1].lower_ in ("oh", "o", "dear", "my")) \
+            or doc[first - 1].lower_ in lexicon.address_words) \
         and after in (",", ".", "!", "?", "\u201d", '"', "\u2019", "'", ";")
 
 

@@ -268,8 +268,7 @@ def _speaking_names(doc, lexicon: ReadingLexicon):
             continue
         # Right after a quote, a "subject" before the verb is a word of the
         # quote ("Gratuity?" hinted ...), and the speaker follows the verb.
-        inverted = 0 < tok.i < len(doc) - 1 \
-            and (doc[tok.i - 1].is_quote or doc[tok.i - 1].text == ",")
+        inverted = tok.i < len(doc) - 1 and follows_quote(tok)
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
                     and not (inverted and c.i < tok.i)]
         if inverted and not subjects:
@@ -287,13 +286,28 @@ def _speaking_names(doc, lexicon: ReadingLexicon):
                 yield name
 
 
+# What may stand between a quote and the verb of an inverted tag: '..." said',
+# '...," said', '...— said'.
+_AFTER_QUOTE = frozenset({",", "\u2014", "--"})
+
+
+def follows_quote(verb) -> bool:
+    """The verb opens an inverted tag: it comes right after a quote, or after
+    the comma or dash that closes one ('"Three years," said Good')."""
+    doc = verb.doc
+    if verb.i == 0:
+        return False
+    before = doc[verb.i - 1]
+    return before.is_quote or before.text in _AFTER_QUOTE \
+        or (before.is_punct and verb.i > 1 and doc[verb.i - 2].is_quote)
+
+
 def inverted_tag_name(verb, lexicon: ReadingLexicon):
     """The one capitalised word of an inverted tag right after a quote:
     '"Three years," said Good.'  The parser often makes such a name an
     adjective or an object; its place says it is the speaker."""
     doc = verb.doc
-    before = doc[verb.i - 1] if verb.i > 0 else None
-    if before is None or not (before.is_quote or before.text in (",", "\u2014", "--")):
+    if not follows_quote(verb):
         return None
     if verb.i + 1 >= len(doc):
         return None

@@ -59,6 +59,7 @@ class ReadingLexicon:
     place_prepositions: frozenset[str] = frozenset()
     not_speakers: frozenset[str] = frozenset()
     listening_verbs: frozenset[str] = frozenset()
+    address_words: frozenset[str] = frozenset()
     married_titles: frozenset[str] = frozenset()
     unmarried_titles: frozenset[str] = frozenset()
 
@@ -100,6 +101,7 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
         not_character_heads=words("not_character_heads"),
         place_prepositions=words("place_prepositions"),
         not_speakers=words("not_speakers"), listening_verbs=words("listening_verbs"),
+        address_words=words("address_words"),
         married_titles=words("married_titles"), unmarried_titles=words("unmarried_titles"),
         person_nouns={str(k).lower(): (str(v) if v else None)
                       for k, v in (data.get("person_nouns") or {}).items()})
