@@ -61,6 +61,10 @@ class ChapterText:
 
 
 # ------------------------------------------------------------------ analyse
+# The id of a first-person narrator whom the chapter does not name.
+NARRATOR_ID = "narrator"
+
+
 @dataclass(frozen=True)
 class Character:
     id: str
@@ -70,6 +74,12 @@ class Character:
     mentions: int
     description: str | None = None
     narrator: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """How a shot description calls them: a first-person narrator no
+        chapter names is "the narrator", everyone else by their name."""
+        return "the narrator" if self.id == NARRATOR_ID else self.name
 
 
 @dataclass(frozen=True)

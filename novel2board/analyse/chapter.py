@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..model import Analysis, ChapterText, Character, Mention, Quote
+from ..model import NARRATOR_ID, Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index, times_written,
                          find_name_spans, follows_quote, inverted_tag_name, pronoun_votes,
                          repeat_mentions, split_honorific)
@@ -27,7 +27,6 @@ from .speakers import (FEMALE, FIRST_PERSON, MALE, SUBJECT_PRONOUNS, Memory, Tur
 
 log = logging.getLogger(__name__)
 
-NARRATOR_ID = "narrator"
 # Id prefix of a character known only by a noun: "the-convict".
 NOMINAL_PREFIX = "the-"
 # First-person pronouns per 1,000 narration words above which the chapter

@@ -26,7 +26,6 @@ from ..config import CharacterBible, Config
 from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
 from ..resources import load_data
-from ..shots.thirdperson import display_name
 from ..templating import get_template, render_template
 from .motion import MotionLexicon, motion_text, trim_words, visible_text
 from .tokens import clip_tokens
@@ -197,7 +196,7 @@ class PromptDrafter:
         if c is None:
             return Person(id=cid, name=cid, description=None, fallback="a person", noun=noun)
         entry = self.bible.get(c.name)
-        name = _cap(display_name(c))         # "The soldier: a man." starts a sentence
+        name = _cap(c.display_name)         # "The soldier: a man." starts a sentence
         description = (c.description or "").strip() or None
         if c.narrator and description is None:
             # A first-person narrator the analysis could not name, or named
@@ -423,12 +422,12 @@ class PromptDrafter:
         lone = str(tool.get("subject") or "noun")
         names: dict[str, str] = {}
         for c in self.characters.values():
-            for alias in (c.name, display_name(c), *c.aliases):
+            for alias in (c.name, c.display_name, *c.aliases):
                 names[alias] = f"the {_NOUN.get(c.gender, 'person')}"
         for p in people:
             noun = p.noun if lone == "noun" or len(people) > 1 else lone
             c = self.characters.get(p.id)
-            for alias in (p.name, *((c.name, display_name(c), *c.aliases) if c else ())):
+            for alias in (p.name, *((c.name, c.display_name, *c.aliases) if c else ())):
                 names[alias] = noun
         return names
 

@@ -30,7 +30,7 @@ from .coverage import (Draft, SceneState, cast_together, claim, narration_draft,
                        reaction_after)
 from .dialogue import cover_turns
 from .rules import SIZES, Rules
-from .thirdperson import Narrator, display_name
+from .thirdperson import Narrator
 
 log = logging.getLogger(__name__)
 _INSERT_ANGLES = ("high", "overhead", "eye-level")
@@ -51,7 +51,7 @@ class PlanContext:
     def name(self, cid: str | None) -> str:
         for c in self.analysis.characters:
             if c.id == cid:
-                return display_name(c)
+                return c.display_name
         return "Someone"
 
     @cached_property

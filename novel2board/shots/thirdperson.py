@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analyse.chapter import NARRATOR_ID
 from .inflect import third_person_singular
 
 # subject, object, possessive determiner, possessive pronoun, reflexive
@@ -69,7 +68,7 @@ class Narrator:
             (same if alike else different).update(_name_words(c))
         # A surname shared with a known "he" ("A. Brekke" beside Halvard
         # Brekke) names him more likely than a second "she".
-        return cls(name=display_name(me), gender=gender,
+        return cls(name=me.display_name, gender=gender,
                    others=frozenset(same - different))
 
     @property
@@ -85,12 +84,6 @@ class Narrator:
 def _name_words(character) -> set[str]:
     return {word.lower() for alias in (character.name, *character.aliases)
             for word in alias.split() if word[:1].isupper()}
-
-
-def display_name(character) -> str:
-    """How a shot description calls a character: the narrator no chapter
-    names is "the narrator", everyone else by their name."""
-    return "the narrator" if character.id == NARRATOR_ID else character.name
 
 
 @dataclass
