@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ..config import Config
+from ..grammar import FEMALE, MALE
 from ..model import NARRATOR_ID, Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index, times_written,
                          find_name_spans, follows_quote, inverted_tag_name, pronoun_votes,
@@ -22,7 +23,7 @@ from .characters import (NameIndex, NameSpan, best_name, build_name_index, times
 from .nlp import ReadingLexicon, load_lexicon
 from .places import find_locations, not_character_names
 from .quotes import QuoteSpan, find_quote_spans
-from .speakers import (FEMALE, FIRST_PERSON, MALE, SUBJECT_PRONOUNS, Memory, Turn,
+from .speakers import (FIRST_PERSON, SUBJECT_PRONOUNS, Memory, Turn,
                        attribute)
 
 log = logging.getLogger(__name__)

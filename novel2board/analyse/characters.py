@@ -35,7 +35,7 @@ from ..config import CharacterBible
 from ..model import ChapterText
 from ..read.slugs import id_slug
 from .nlp import ReadingLexicon
-from .speakers import FEMALE, MALE
+from ..grammar import in_main_clause, pronoun_gender
 
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -202,12 +202,12 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
             # Genders that stand for someone else here: a he or she of the main
             # clause before the name ("Her hand, Tomas noticed"; not "When she
             # came in, Edda sat down"), an object after it.
-            someone_else = {_pronoun_gender(t) for t in doc[sent.start:min(s.first for s in here)]
-                            if _pronoun_gender(t) and narration(t) and _in_main_clause(t)}
+            someone_else = {pronoun_gender(t.text) for t in doc[sent.start:min(s.first for s in here)]
+                            if pronoun_gender(t.text) and narration(t) and in_main_clause(t)}
             for tok in doc[min(s.last for s in here) + 1:sent.end]:
                 if other(tok):
                     break       # "Edda's father in his overalls": his is the father's
-                gender = _pronoun_gender(tok) or _neuter(tok, here)
+                gender = pronoun_gender(tok.text) or _neuter(tok, here)
                 if not gender or not narration(tok) or gender in someone_else:
                     continue
                 if tok.lower_ in _OBJECT_PRONOUNS and tok.dep_ != "poss":
@@ -217,23 +217,12 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
             following = sents[k + 1] if k + 1 < len(sents) else None
             if following is None or others(sent) or others(following):
                 continue
-            first = next((t for t in following if _pronoun_gender(t) and narration(t)), None)
+            first = next((t for t in following if pronoun_gender(t.text) and narration(t)), None)
             if first is not None and _is_subject(first) \
-                    and _pronoun_gender(first) not in someone_else \
+                    and pronoun_gender(first.text) not in someone_else \
                     and not any(following.start <= s.first < first.i for s in named):
-                votes[key][_pronoun_gender(first)] += weight   # "He never nipped Buck"
+                votes[key][pronoun_gender(first.text)] += weight   # "He never nipped Buck"
     return votes
-
-
-_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "parataxis"}
-
-
-def _in_main_clause(tok) -> bool:
-    while tok.dep_ != "ROOT" and tok.head.i != tok.i:
-        if tok.dep_ in _SUBORDINATE:
-            return False
-        tok = tok.head
-    return True
 
 
 def _neuter(tok, names: list[NameSpan]) -> str | None:
@@ -246,11 +235,6 @@ def _neuter(tok, names: list[NameSpan]) -> str | None:
             or (low == "its" and tok.head.head.i in verbs):
         return "neuter"
     return None
-
-
-def _pronoun_gender(tok) -> str | None:
-    low = tok.lower_
-    return "female" if low in FEMALE else "male" if low in MALE else None
 
 
 def _is_subject(tok) -> bool:

@@ -40,8 +40,6 @@ from .nlp import load_lexicon
 # The speech verbs of the built-in templates/reading.yaml, for other stages
 # (the Fountain writer strips speech tags with them).
 SPEECH_VERBS = load_lexicon().speech_lemmas
-FEMALE = {"she", "her", "hers", "herself"}
-MALE = {"he", "him", "his", "himself"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
 # Turns further apart than this many paragraphs of narration are not one

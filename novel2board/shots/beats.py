@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from ..grammar import pronoun_gender
 from ..model import Analysis, Paragraph, Quote
 from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
@@ -405,7 +406,7 @@ def _character_tokens(para, doc, analysis: Analysis, quotes,
     for m in mentions:
         character = m.character
         if (m.kind == "pronoun" and speaker and character != speaker
-                and _PRONOUN_GENDER.get(doc_text(para, m).lower()) == gender.get(speaker)
+                and pronoun_gender(doc_text(para, m)) == gender.get(speaker)
                 and gender.get(speaker) not in named):
             # "he" beside his own quoted line is the speaker, unless a man
             # is named in the paragraph (the usual reading of a turn).
@@ -431,10 +432,6 @@ def _owns_a_thing(name, body_parts: frozenset[str]) -> bool:
     if not any(c.dep_ == "case" and c.tag_ == "POS" for c in name.children):
         return False
     return not (name.dep_ == "poss" and name.head.lemma_.lower() in body_parts)
-
-
-_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",
-                   "she": "female", "her": "female", "hers": "female", "herself": "female"}
 
 
 def doc_text(para, mention) -> str:

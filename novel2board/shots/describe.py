@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..grammar import SUBORDINATE, in_main_clause as grammar_main_clause
 from .inflect import base_form, third_person_singular
 from .thirdperson import Narrator, Retelling, subject_of
 
@@ -148,18 +149,14 @@ def _keeps_its_past(tok) -> bool:
 
 
 _BESIDE_A_BARE_HAD = {"nsubj", "nsubjpass", "punct", "advmod", "neg", "mark", "cc"}
-# Dependency labels that put a word in a subordinate clause.
-_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
+# For a shot, a word in an apposition or a prepositional clause is not
+# in the main action either.
+_SUBORDINATE = SUBORDINATE | {"pcomp", "appos"}
 
 
 def in_main_clause(tok) -> bool:
     """True unless the word hangs in a subordinate clause of its sentence."""
-    seen = 0
-    while tok.dep_ != "ROOT" and seen < 50:
-        if tok.dep_ in _SUBORDINATE:
-            return False
-        tok, seen = tok.head, seen + 1
-    return True
+    return grammar_main_clause(tok, _SUBORDINATE)
 
 
 def _after_with(tok) -> bool:

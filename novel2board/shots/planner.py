@@ -48,6 +48,26 @@ class PlanContext:
     rules: Rules
     settings: PlannerSettings
 
+    @cached_property
+    def _beats(self) -> dict:
+        return {}
+
+    @cached_property
+    def quotes_by_paragraph(self) -> dict[int, list]:
+        found: dict[int, list] = {}
+        for q in self.analysis.quotes:
+            found.setdefault(q.paragraph, []).append(q)
+        return found
+
+    def beats(self, pindex: int):
+        """Paragraph `pindex` read into beats, once: the planner and the scene
+        summaries both read it."""
+        if pindex not in self._beats:
+            self._beats[pindex] = read_paragraph(
+                self.chapter.paragraphs[pindex], self.docs[pindex],
+                self.quotes_by_paragraph.get(pindex, []), self.analysis, self.rules)
+        return self._beats[pindex]
+
     def name(self, cid: str | None) -> str:
         for c in self.analysis.characters:
             if c.id == cid:
@@ -64,11 +84,8 @@ def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
                  ) -> tuple[tuple[Shot, ...], tuple[Omitted, ...]]:
     shots: list[Shot] = []
     omitted: list[Omitted] = []
-    quotes_by_para: dict[int, list] = {}
-    for q in ctx.analysis.quotes:
-        quotes_by_para.setdefault(q.paragraph, []).append(q)
     for scene in scenes:
-        drafts, left_out = _plan_scene(ctx, scene, quotes_by_para)
+        drafts, left_out = _plan_scene(ctx, scene)
         made = _finish(ctx, scene, drafts)
         log.debug("scene %s: %d shots, %.1f s", scene.id, len(made),
                   sum(s.duration_s for s in made))
@@ -77,14 +94,13 @@ def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
     return tuple(shots), tuple(omitted)
 
 
-def _plan_scene(ctx: PlanContext, scene: Scene, quotes_by_para) -> tuple[list[Draft], list]:
+def _plan_scene(ctx: PlanContext, scene: Scene) -> tuple[list[Draft], list]:
     state = SceneState()
     drafts: list[Draft] = []
     omitted = []
     for pos, pindex in enumerate(scene.paragraphs):
         para = ctx.chapter.paragraphs[pindex]
-        beats = read_paragraph(para, ctx.docs[pindex], quotes_by_para.get(pindex, []),
-                               ctx.analysis, ctx.rules)
+        beats = ctx.beats(pindex)
         if not beats.items:
             omitted.append(Omitted(para.start, para.end, "no words to show or speak"))
             continue

@@ -100,6 +100,10 @@ class Defaults:
     # is in the picture; the owner of anything else ("the Commander's men",
     # "Edda's photograph") need not be.
     body_parts: frozenset[str] = frozenset()
+    # A scene's summary: the first sentence with someone acting in its first
+    # summary_paragraphs paragraphs, cut near summary_max_words.
+    summary_paragraphs: int = 6
+    summary_max_words: int = 20
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,9 @@ def _defaults(data: dict) -> Defaults:
                                              base.max_shots_per_paragraph)),
         scenery_max_shots=int(data.get("scenery_max_shots", base.scenery_max_shots)),
         exchange_gap=int(data.get("exchange_gap", base.exchange_gap)),
-        body_parts=frozenset(str(w).lower() for w in data.get("body_parts") or ()))
+        body_parts=frozenset(str(w).lower() for w in data.get("body_parts") or ()),
+        summary_paragraphs=int(data.get("summary_paragraphs", base.summary_paragraphs)),
+        summary_max_words=int(data.get("summary_max_words", base.summary_max_words)))
 
 
 def _compile(rules: Rules, nlp, data: dict) -> None:

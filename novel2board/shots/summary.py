@@ -21,13 +21,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Scene
-from .beats import Unit, read_paragraph
+from .beats import Unit
 from .describe import describe
 
-# How far into a scene to look for someone acting (paragraphs), and how
-# long a note may be (words) before it is cut after its first clause.
-_OPENING_PARAGRAPHS = 6
-_MAX_WORDS = 20
+# How far into a scene to look for someone acting, and how long a note may
+# be, are rules.yaml's defaults summary_paragraphs and summary_max_words.
 _MIN_CLAUSE_WORDS = 4
 _CLAUSE_ENDS = {",", ";", ":", "\u2014", "\u2013"}
 # Dependents that a sentence cut short can do without.
@@ -37,17 +35,13 @@ _OPTIONAL = {"prep", "advcl", "advmod", "npadvmod", "cc", "conj", "punct", "acl"
 
 def summarise_scenes(ctx, scenes: tuple[Scene, ...]) -> tuple[Scene, ...]:
     """The scenes with their summaries written (`ctx`: the PlanContext)."""
-    quotes_by_para: dict[int, list] = {}
-    for q in ctx.analysis.quotes:
-        quotes_by_para.setdefault(q.paragraph, []).append(q)
-    return tuple(replace(s, summary=scene_summary(ctx, s, quotes_by_para)) for s in scenes)
+    return tuple(replace(s, summary=scene_summary(ctx, s)) for s in scenes)
 
 
-def scene_summary(ctx, scene: Scene, quotes_by_para: dict[int, list]) -> str:
+def scene_summary(ctx, scene: Scene) -> str:
     first = None
-    for pindex in scene.paragraphs[:_OPENING_PARAGRAPHS]:
-        beats = read_paragraph(ctx.chapter.paragraphs[pindex], ctx.docs[pindex],
-                               quotes_by_para.get(pindex, []), ctx.analysis, ctx.rules)
+    for pindex in scene.paragraphs[:ctx.rules.defaults.summary_paragraphs]:
+        beats = ctx.beats(pindex)
         for unit in beats.units:
             if unit.speech_tag or unit.headless:
                 continue
@@ -70,10 +64,11 @@ def _someone_acts(unit: Unit) -> bool:
 
 def _note(ctx, unit: Unit) -> str:
     tokens = list(unit.tokens)
-    if unit.words > _MAX_WORDS:
-        tokens = _cut(_without_aside_on_subject(tokens))
+    limit = ctx.rules.defaults.summary_max_words
+    if unit.words > limit:
+        tokens = _cut(_without_aside_on_subject(tokens), limit)
     opener = ctx.name(unit.opener) if unit.opener else None
-    return describe([tokens], opener, max_words=_MAX_WORDS, narrator=ctx.narrator)
+    return describe([tokens], opener, max_words=limit, narrator=ctx.narrator)
 
 
 def _without_aside_on_subject(tokens: list) -> list:
@@ -92,8 +87,8 @@ def _without_aside_on_subject(tokens: list) -> list:
     return [t for t in tokens if t.i not in aside]
 
 
-def _cut(tokens: list) -> list:
-    """At most _MAX_WORDS words, cut where a phrase ends: after the first
+def _cut(tokens: list, limit: int) -> list:
+    """At most `limit` words, cut where a phrase ends: after the first
     clause when it ends in time ("Priya sat down at her console in her
     coat, with the printout ..."), else before the last optional phrase
     that fits ("... stood at the big west window [with a pair of ...]")."""
@@ -107,7 +102,7 @@ def _cut(tokens: list) -> list:
             ends.append(k)
         if not tok.is_punct:
             words += 1
-        if words > _MAX_WORDS:
+        if words > limit:
             break
     else:
         return tokens
