@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from .errors import TemplateError
 from .resources import template_dirs
@@ -40,6 +41,38 @@ def _capitalize_first(text: str) -> str:
 def _squash(text: str) -> str:
     """One line: prompts go one per line into prompts/<tool>.txt."""
     return " ".join(str(text).split())
+
+
+def sentence(text: str) -> str:
+    """The text as a sentence: its own final punctuation kept, else a period."""
+    text = str(text or "").strip()
+    return text if not text or text[-1] in ".!?\u2026" else text + "."
+
+
+def sdxl_text(text: str) -> str:
+    """Prose inside an SDXL prompt: brackets escaped (they are weight syntax),
+    no final period (the parts are joined by commas)."""
+    text = str(text or "").strip().rstrip(".")
+    return re.sub(r"([()\[\]])", r"\\\1", text)
+
+
+def lower_first(text: str) -> str:
+    """"A long room" -> "a long room" to go mid-sentence; "INT" stays."""
+    text = str(text or "")
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
+
+
+def an(text: str) -> str:
+    """The text with its indefinite article: "an extreme wide shot"."""
+    text = str(text or "").strip()
+    return ("an " if text[:1].lower() in "aeiou" and text else "a ") + text
+
+
+# Globals of every template, so that macro files imported *without* context
+# (which Jinja then builds once, not once per render) can use them too.
+TEXT_HELPERS = {"sentence": sentence, "sdxl_text": sdxl_text, "lower_first": lower_first,
+                "an": an}
 
 
 def css_string(text) -> str:
@@ -86,7 +119,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True)
     env.filters.update(trim_period=_trim_period, capitalize_first=_capitalize_first,
                        squash=_squash, css_string=css_string)
-    env.globals.update(dict=dict)
+    env.globals.update(dict=dict, **TEXT_HELPERS)
     return env
 
 
@@ -103,6 +136,25 @@ def get_template(project_root: Path | None, name: str) -> jinja2.Template:
         raise _syntax_error(exc, name) from None
     except jinja2.TemplateNotFound as exc:
         raise _not_found(exc, name, project_root) from None
+
+
+def may_read(project_root: Path | None, name: str, variables: frozenset[str]) -> bool:
+    """Can rendering the template read any of these variables?
+
+    False only when its own source never names them and it hands its
+    context to no other template (no include, extends, or import "with
+    context"): then its output cannot depend on them, and a caller may
+    render it once for all their values.
+    """
+    get_template(project_root, name)    # a missing or broken template: its own error
+    env = environment(project_root)
+    source, _, _ = env.loader.get_source(env, name)
+    tree = env.parse(source)
+    if any(getattr(node, "with_context", True)
+           for node in tree.find_all((jinja2.nodes.Include, jinja2.nodes.Import,
+                                      jinja2.nodes.FromImport, jinja2.nodes.Extends))):
+        return True
+    return bool(jinja2.meta.find_undeclared_variables(tree) & variables)
 
 
 def render(project_root: Path | None, name: str, what: str, **context) -> str:

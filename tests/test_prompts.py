@@ -376,6 +376,59 @@ def test_a_project_template_overrides_the_built_in_one(tmp_path):
     assert p.flux[0] == f"MINE Wren Halloway {LOOK}"
 
 
+@pytest.mark.parametrize("source,reads", [
+    ("{{ sentence(motion) }} {{ sentence(camera) }}", False),
+    ("{{ motion }} --seed {{ seed }}", True),
+    ("{{ motion }}{% if variant.light %} {{ variant.light }}{% endif %}", True),
+    ('{% include "prompts/video.j2" %}', True),           # the include sees everything
+    ('{% import "prompts/_macros.j2" as m with context %}{{ m.size(shot) }}', True),
+    ('{% import "prompts/_macros.j2" as m %}{{ m.size(shot) }}', False),
+    ('{% set variant = 1 %}{{ variant }}', False),        # its own, not the context's
+])
+def test_may_read_tells_which_templates_can_see_the_variant(tmp_path, source, reads):
+    from novel2board.templating import forget_templates, may_read
+    (tmp_path / "templates" / "prompts").mkdir(parents=True)
+    (tmp_path / "templates" / "prompts" / "video.j2").write_text(source, encoding="utf-8")
+    if "include" in source:     # an include of itself would recurse: include another
+        (tmp_path / "templates" / "prompts" / "video.j2").write_text(
+            source.replace("video.j2", "video_veo.j2"), encoding="utf-8")
+    forget_templates()
+    assert may_read(tmp_path, "prompts/video.j2", frozenset({"variant", "seed"})) is reads
+
+
+def test_a_video_template_that_reads_the_variant_gets_one_prompt_per_variant(tmp_path):
+    config = make_config(tmp_path)
+    (tmp_path / "templates" / "prompts").mkdir(parents=True)
+    (tmp_path / "templates" / "prompts" / "video_kling.j2").write_text(
+        "{{ sentence(motion) }} Variant {{ variant.name }}, seed {{ seed }}.", encoding="utf-8")
+    p = PromptDrafter(config, people(config), PLACES, 4).draft(shot(), None)
+    kling = dict(p.extra)["video_kling"]
+    assert len(kling) == 4 and len(set(kling)) == 4
+    assert all(f"seed {seed}." in text for text, seed in zip(kling, p.seeds))
+    runway = dict(p.extra)["video_runway"]       # the built-in reads no variant: one text
+    assert len(runway) == 4 and len(set(runway)) == 1
+
+
+@pytest.mark.parametrize("budget", range(20, 50))
+def test_a_midjourney_prompt_rendered_whole_is_the_one_trimming_gives(tmp_path, budget,
+                                                                      monkeypatch):
+    """Once a variant fits the word budget whole, the next is rendered whole
+    first (one render, not two).  Over budgets where some variants fit and
+    some must be cut, the prompts are the ones the trimming alone gives."""
+    text = PROJECT.replace(LOOK, "gouache, ochre palette").replace(WREN, "a wiry girl")
+    config = make_config(tmp_path, text)
+    drafter = PromptDrafter(config, people(config), PLACES, 6)
+    drafter.limits = dict(drafter.limits, midjourney=dict(drafter.limits["midjourney"],
+                                                          max_words=budget))
+    the_shot = shot(description="Wren Halloway kicks a stone across the salt and "
+                                "watches it skid away toward the pump house.")
+    fast = drafter.draft(the_shot, "salt-pans").midjourney
+    monkeypatch.setattr(PromptDrafter, "_whole_midjourney", lambda *_: None)
+    assert drafter.draft(the_shot, "salt-pans").midjourney == fast
+    if budget >= 40:        # short look and description: the whole text fits
+        assert all("toward the pump house. White salt pans cracked" in p for p in fast)
+
+
 def test_a_misspelt_template_variable_is_an_error_naming_the_file(tmp_path):
     config = make_config(tmp_path)
     (tmp_path / "templates" / "prompts").mkdir(parents=True)

@@ -26,7 +26,7 @@ from ..config import CharacterBible, Config
 from ..errors import Novel2BoardError
 from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
 from ..resources import load_data
-from ..templating import get_template, render_template
+from ..templating import get_template, may_read, render_template, sentence
 from .motion import MotionLexicon, motion_text, trim_words, visible_text
 from .tokens import clip_tokens
 
@@ -36,6 +36,7 @@ IMAGE_TOOLS = ("midjourney", "flux", "sdxl")
 _NOUN = {"female": "woman", "male": "man", "unknown": "person"}
 _FALLBACK = {"female": "a woman", "male": "a man", "unknown": "a person"}
 _LENS_RANGE = (12, 300)         # what real cine lenses cover
+_VARIANT_VARIABLES = frozenset({"variant", "seed"})
 
 
 # --------------------------------------------------------------- the values
@@ -174,6 +175,9 @@ class PromptDrafter:
         self.places = load_place_lexicon(config)
         # Templates looked up once per chapter, not once per prompt.
         self._templates: dict = {}
+        self._reads_variant: dict[str, bool] = {}
+        self._mj_openers = frozenset(
+            str(w).lower() for w in (self.limits.get("midjourney") or {}).get("opening_words") or ())
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
@@ -295,21 +299,19 @@ class PromptDrafter:
                       aspect_ratio=style.aspect_ratio,
                       mj_aspect=aspect_for_midjourney(style.aspect_ratio),
                       project=self.config.project, action=action, setting=setting,
-                      style_lora=self.style_lora, sentence=_sentence,
-                      sdxl_text=_sdxl_text, lower_first=_lower_first, an=_an)
+                      style_lora=self.style_lora)
         self._check_references(people)
         variants = self.variants(shot, people)
-        mj, flux, sdxl, kontext = [], [], [], []
-        for v in variants:
-            ctx = dict(common, variant=v, seed=v.seed)
-            mj.append(self._midjourney(shot, ctx))
-            flux.append(self._render("prompts/flux.j2", shot, ctx))
-            positive = self._render("prompts/sdxl.j2", shot, self._sdxl_context(ctx))
-            sdxl.append(SdxlPrompt(prompt=positive,
-                                   negative=_dedupe_terms(
-                                       self._render("prompts/sdxl_negative.j2", shot, ctx)),
-                                   chunks=self._sdxl_chunks(positive, people)))
-            kontext.append(self._render("prompts/kontext.j2", shot, ctx))
+        contexts = [dict(common, variant=v, seed=v.seed) for v in variants]
+        mj = self._midjourneys(shot, contexts)
+        flux = self._render_each("prompts/flux.j2", shot, contexts)
+        positives = self._render_each("prompts/sdxl.j2", shot,
+                                      [self._sdxl_context(ctx) for ctx in contexts])
+        negatives = self._render_each("prompts/sdxl_negative.j2", shot, contexts)
+        sdxl = [SdxlPrompt(prompt=positive, negative=_dedupe_terms(negative),
+                           chunks=self._sdxl_chunks(positive, people))
+                for positive, negative in zip(positives, negatives)]
+        kontext = self._render_each("prompts/kontext.j2", shot, contexts)
         self._check_sdxl_tokens(shot, people, sdxl[0].prompt if sdxl else "")
         extra, clips = self._video(shot, people, common, variants)
         return ShotPrompts(midjourney=tuple(mj), flux=tuple(flux), sdxl=tuple(sdxl),
@@ -335,11 +337,50 @@ class PromptDrafter:
         return _line(render_template(template, self.config.templates_root, name,
                                      f"shot {shot.id}", ctx))
 
-    def _midjourney(self, shot: Shot, ctx: dict) -> str:
+    def _render_each(self, name: str, shot: Shot, contexts: list[dict]) -> list[str]:
+        """The template rendered for each variant's context; once for all of
+        them when it cannot read the variant (most video templates: the
+        keyframe carries the variant, the motion is the same), which a
+        novel's tens of thousands of prompts make worth knowing."""
+        varies = self._reads_variant.get(name)
+        if varies is None:
+            varies = self._reads_variant[name] = may_read(
+                self.config.templates_root, name, _VARIANT_VARIABLES)
+        if varies or not contexts:
+            return [self._render(name, shot, ctx) for ctx in contexts]
+        return [self._render(name, shot, contexts[0])] * len(contexts)
+
+    def _midjourneys(self, shot: Shot, contexts: list[dict]) -> list[str]:
+        """One Midjourney prompt per variant.  The variants of a shot differ
+        by a word or two, so once one needed no trimming the next is first
+        rendered whole (one render instead of two when it fits again)."""
+        out: list[str] = []
+        whole_fit = False
+        for ctx in contexts:
+            prompt = self._whole_midjourney(shot, ctx) if whole_fit else None
+            whole_fit = prompt is not None
+            if prompt is None:
+                prompt, whole_fit = self._midjourney(shot, ctx)
+            out.append(prompt)
+        return out
+
+    def _whole_midjourney(self, shot: Shot, ctx: dict) -> str | None:
+        """The prompt with action and setting whole, if its text fits the
+        word budget, when it is exactly what `_midjourney` gives."""
+        whole = self._render("prompts/midjourney.j2", shot,
+                             dict(ctx, action=_mj_safe(ctx["action"]),
+                                  setting=_mj_safe(ctx["setting"])))
+        return whole if _text_words(whole) <= self._mj_budget() else None
+
+    def _mj_budget(self) -> int:
+        return int((self.limits.get("midjourney") or {}).get("max_words", 60))
+
+    def _midjourney(self, shot: Shot, ctx: dict) -> tuple[str, bool]:
         """Render twice: once without action and setting to see how many words
-        the fixed parts take, then with both trimmed to the words left."""
+        the fixed parts take, then with both trimmed to the words left.
+        Returns the prompt and whether it kept both whole."""
         limits = self.limits.get("midjourney") or {}
-        budget = int(limits.get("max_words", 60))
+        budget = self._mj_budget()
         bare = self._render("prompts/midjourney.j2", shot, dict(ctx, action="", setting=""))
         left = budget - _text_words(bare)
         if len(ctx["characters"]) <= 1 and left < 0:
@@ -352,13 +393,13 @@ class PromptDrafter:
                 # Advice about the project file, the same for every chapter: in
                 # shots.json, and on the console with -v only.
                 level=logging.INFO)
-        openers = frozenset(str(w).lower() for w in limits.get("opening_words") or ())
         action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left),
-                            openers)
+                            self._mj_openers)
         left -= len(action.split())
         setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
-        return self._render("prompts/midjourney.j2", shot,
-                            dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
+        prompt = self._render("prompts/midjourney.j2", shot,
+                              dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
+        return prompt, (action, setting) == (ctx["action"], ctx["setting"])
 
     def _sdxl_chunks(self, prompt: str, people: list[Person]) -> tuple[str, ...]:
         """The prompt cut before each character after the first and after the
@@ -408,8 +449,8 @@ class PromptDrafter:
                        speech=speech,
                        clips=clips_for(shot.duration_s, tool.get("clips") or [5]))
             template = str(tool.get("template") or "prompts/video.j2")
-            prompts = tuple(self._render(template, shot, dict(ctx, variant=v, seed=v.seed))
-                            for v in variants)
+            prompts = tuple(self._render_each(
+                template, shot, [dict(ctx, variant=v, seed=v.seed) for v in variants]))
             extra.append((f"video_{key}", prompts))
             if tool.get("negative"):
                 negative = self._video_negative_text(shot)
@@ -527,32 +568,6 @@ def _distinguish(people: list[Person]) -> list[Person]:
         out.append(replace(p, noun=noun))
     return out
 
-def _sentence(text: str) -> str:
-    """The text as a sentence: its own final punctuation kept, else a period."""
-    text = str(text or "").strip()
-    return text if not text or text[-1] in ".!?\u2026" else text + "."
-
-
-def _sdxl_text(text: str) -> str:
-    """Prose inside an SDXL prompt: brackets escaped (they are weight syntax),
-    no final period (the parts are joined by commas)."""
-    text = str(text or "").strip().rstrip(".")
-    return re.sub(r"([()\[\]])", r"\\\1", text)
-
-
-def _lower_first(text: str) -> str:
-    """"A long room" -> "a long room" to go mid-sentence; "INT" stays."""
-    text = str(text or "")
-    first = text.split(" ", 1)[0]
-    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
-
-
-def _an(text: str) -> str:
-    """The text with its indefinite article: "an extreme wide shot"."""
-    text = str(text or "").strip()
-    return ("an " if text[:1].lower() in "aeiou" and text else "a ") + text
-
-
 def _dedupe_terms(text: str) -> str:
     """A comma list with each term once (style.negative may repeat a default)."""
     terms = [t.strip() for t in text.split(",")]
@@ -606,8 +621,8 @@ def _join_pieces(pieces: list[str]) -> str:
         if text and piece[:1].islower():
             text = f"{_open_end(text)}, {piece}"
         else:
-            text = f"{_sentence(_open_end(text) if text.endswith(',') else text)} {piece}".strip()
-    return _sentence(_open_end(text))
+            text = f"{sentence(_open_end(text) if text.endswith(',') else text)} {piece}".strip()
+    return sentence(_open_end(text))
 
 
 def _open_end(text: str) -> str:
