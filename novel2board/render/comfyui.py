@@ -42,10 +42,12 @@ class _Graph:
 
     def __init__(self) -> None:
         self.nodes: dict[str, dict] = {}
-        self._index: dict[str, str] = {}
+        self._index: dict[tuple, str] = {}
 
     def add(self, class_type: str, **inputs) -> str:
-        key = json.dumps([class_type, inputs], sort_keys=True)
+        key = (class_type, *sorted((name, type(value).__name__,
+                                    tuple(value) if isinstance(value, list) else value)
+                                   for name, value in inputs.items()))
         if key in self._index:
             return self._index[key]
         node_id = str(len(self.nodes) + 1)
@@ -56,6 +58,8 @@ class _Graph:
 
 def split_loras(prompt: str) -> tuple[str, list[tuple[str, float]]]:
     """The prompt without its <lora:...> tags, and the LoRAs they name."""
+    if "<lora:" not in prompt:
+        return prompt.strip(), []
     loras = [(name.strip(), float(weight) if weight else 1.0)
              for name, weight in _LORA_TAG.findall(prompt)]
     return _LORA_TAG.sub("", prompt).strip(), loras
@@ -157,4 +161,9 @@ def comfyui_files(board: Board, config: Config) -> dict[str, str]:
 
 
 def _dump(graph: _Graph) -> str:
-    return json.dumps(graph.nodes, ensure_ascii=False, indent=1) + "\n"
+    """One node per line: readable and diffable, and written by json's C
+    encoder (an `indent` would take the pure-Python one, several times
+    slower on the tens of thousands of nodes of a novel)."""
+    lines = (f"{json.dumps(node_id)}: {json.dumps(node, ensure_ascii=False)}"
+             for node_id, node in graph.nodes.items())
+    return "{\n" + ",\n".join(lines) + "\n}\n"
