@@ -153,7 +153,7 @@ class StageTimer:
         ("novel2board.render", "prompt_files", "render prompts"),
         ("novel2board.render", "to_fountain", "render fountain"),
         ("novel2board.render", "comfyui_files", "render comfyui"),
-        ("novel2board.render", "to_html", "render html"),
+        ("novel2board.render", "storyboard_html", "render html"),
         ("novel2board.render", "to_pdf", "render pdf"),
         ("novel2board.render", "write_outputs", "write files"),
     ]

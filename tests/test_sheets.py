@@ -89,9 +89,10 @@ def pdf_of(board, tmp_path, layout="six-landscape", paper="a4", aspect="2.39:1",
     folder = tmp_path / "out" / board.slug
     images = folder / "images"
     cfg = cfg or config(aspect)
-    html = sheets.to_html(board, cfg, layout, paper, images)
-    pdf = sheets.to_pdf(html, folder, [images, builtin_templates_dir()], board, cfg)
-    return html, pdf
+    pages = sheets.storyboard_html(board, cfg, layout, paper, images, ("screen", "print"))
+    pdf = sheets.to_pdf(pages.print, folder, [images, builtin_templates_dir()], board, cfg,
+                        stylesheet=pages.stylesheet)
+    return pages.screen, pdf
 
 
 def read_pdf(data: bytes):
@@ -341,8 +342,32 @@ def test_chapter_text_is_escaped_in_html_and_css(tmp_path):
     board = make_board((2,), title='Bad "title" </style><script>alert(1)</script>')
     html = sheets.to_html(board, config(), "six-landscape", "a4", tmp_path / "images")
     assert "<script>" not in html
-    style = html[html.index("<style>"):html.index("</style>")]
-    assert "<" not in style[len("<style>"):]
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 2 and not [style for style in styles if "<" in style]
+    stylesheet = sheets.storyboard_html(board, config(), "six-landscape", "a4",
+                                        tmp_path / "images", ("print",)).stylesheet
+    assert "title" not in stylesheet and "<" not in stylesheet
+
+
+def test_the_print_page_has_no_stylesheet_or_shot_anchors_and_the_same_panels(tmp_path):
+    board = make_board((9, 5))
+    pages = sheets.storyboard_html(board, config(), "six-landscape", "a4",
+                                   tmp_path / "images", ("screen", "print"))
+    assert pages.stylesheet and pages.stylesheet in pages.screen
+    assert pages.stylesheet not in pages.print and "@bottom-left" in pages.print
+    assert len(re.findall(r'id="shot-', pages.screen)) == len(board.shots)
+    assert 'id="shot-' not in pages.print
+    body = re.sub(r' id="shot-[^"]*"', "", pages.screen)
+    assert body[body.index("<body"):] == pages.print[pages.print.index("<body"):]
+
+
+def test_every_chapter_of_a_run_hands_weasyprint_the_same_stylesheet(tmp_path):
+    """So it is parsed once: nothing in it may come from the chapter."""
+    one = sheets.storyboard_html(make_board((3,), title="One"), config(), "six-landscape",
+                                 "a4", tmp_path / "images", ("print",))
+    two = sheets.storyboard_html(make_board((7, 2), title="Two"), config(), "six-landscape",
+                                 "a4", tmp_path / "images", ("print",))
+    assert one.stylesheet == two.stylesheet
 
 
 # ------------------------------------------------------------- the command

@@ -15,7 +15,7 @@ from .comfyui import comfyui_files
 from .data import prompt_files, to_csv, to_json
 from .files import write_outputs
 from .fountain import to_fountain
-from .sheets import to_html, to_pdf
+from .sheets import storyboard_html, to_pdf
 
 
 def render_board(board: Board, config: Config, opts,
@@ -38,14 +38,18 @@ def render_board(board: Board, config: Config, opts,
         outputs[f"{board.slug}.fountain"] = to_fountain(board, config.author,
                                                         config.templates_root, docs=docs)
     if "html" in opts.formats or "pdf" in opts.formats:
-        html = to_html(board, config, opts.layout, opts.paper, folder / "images")
-        if "html" in opts.formats:
-            outputs["storyboard.html"] = html
-        if "pdf" in opts.formats:
+        media = tuple(medium for medium, fmt in (("screen", "html"), ("print", "pdf"))
+                      if fmt in opts.formats)
+        pages = storyboard_html(board, config, opts.layout, opts.paper, folder / "images",
+                                media)
+        if pages.screen is not None:
+            outputs["storyboard.html"] = pages.screen
+        if pages.print is not None:
             roots = [folder / "images", builtin_templates_dir()]
             if config.path:
                 roots.append(config.root / "templates")
-            outputs["storyboard.pdf"] = to_pdf(html, folder, roots, board, config)
+            outputs["storyboard.pdf"] = to_pdf(pages.print, folder, roots, board, config,
+                                               stylesheet=pages.stylesheet)
     return outputs
 
 

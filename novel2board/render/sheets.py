@@ -44,6 +44,7 @@ BOTTOM_MM = 12.0          # @page margin bottom: the footer lives in it
 GAP_MM = 4.0              # between panels, across and down
 BAND_MM = 11.0            # a scene's heading band (heading + one meta line)
 CONT_BAND_MM = 7.0        # the "(continued)" line at the top of a page
+CONT_META_MM = 62.0       # of its width, kept for "Scene 1.2 · shots 7-12 of 40"
 SLACK_MM = 4.0            # kept free on every page against estimation error
 CHAR_EM = 0.58            # average advance of a character, in em (see above)
 LINE_HEIGHT = 1.28
@@ -84,6 +85,10 @@ class Geometry:
     description_chars: int | None   # a thumbnail's description is shortened to this
     orientation: str
     paper: str
+
+    @property
+    def cont_meta_mm(self) -> float:
+        return CONT_META_MM
 
     @property
     def per_page(self) -> int:
@@ -377,7 +382,7 @@ def plan_pages(board: Board, panels_by_scene: dict[str, list[Panel]],
 
     def band(scene, continued, panels):
         # A continued band shares its line with "Scene 1.2 · shots 7-12 of 40".
-        width = geo.content_w - (62 if continued else 0)
+        width = geo.content_w - (geo.cont_meta_mm if continued else 0)
         text = scene.heading + (" (continued)" if continued else "")
         return Band(scene=scene, continued=continued, shots=len(panels),
                     seconds=totals.get(scene.id, 0.0),
@@ -598,10 +603,44 @@ def sheet_context(board: Board, config: Config, layout: str, paper: str,
                     1 for ps in panels_by_scene.values() for p in ps if p.picture))
 
 
-def to_html(board: Board, config: Config, layout: str, paper: str, images_dir: Path) -> str:
+@dataclass(frozen=True)
+class SheetsHtml:
+    """The storyboard as HTML, for the media asked for.
+
+    `screen` is storyboard.html: self-contained, its stylesheet inside, an
+    anchor per shot.  `print` is what WeasyPrint makes the PDF of: the same
+    page without the stylesheet, which is `stylesheet`, handed to WeasyPrint
+    beside it (identical for every chapter of a run, so parsed once), and
+    without the per-shot anchors (nothing links into a PDF's shots, and a
+    novel's thousands of them cost ~4% of its PDF time)."""
+
+    screen: str | None
+    print: str | None
+    stylesheet: str | None
+
+
+def storyboard_html(board: Board, config: Config, layout: str, paper: str,
+                    images_dir: Path, media=("screen",)) -> SheetsHtml:
     context = sheet_context(board, config, layout, paper, images_dir)
-    return render(config.templates_root, "storyboard.html.j2",
-                  f"the storyboard of {board.slug}", **context)
+    what = f"the storyboard of {board.slug}"
+
+    def page(medium: str) -> str | None:
+        if medium not in media:
+            return None
+        return render(config.templates_root, "storyboard.html.j2", what, medium=medium,
+                      **context)
+
+    stylesheet = render(config.templates_root, "storyboard.css.j2", what, **context) \
+        if "print" in media else None
+    return SheetsHtml(screen=page("screen"), print=page("print"), stylesheet=stylesheet)
+
+
+def to_html(board: Board, config: Config, layout: str, paper: str, images_dir: Path,
+            medium: str = "screen") -> str:
+    """storyboard.html ("screen"), or the page WeasyPrint gets ("print", to
+    go with `storyboard_html(...).stylesheet`)."""
+    sheets = storyboard_html(board, config, layout, paper, images_dir, (medium,))
+    return sheets.screen if medium == "screen" else sheets.print
 
 
 # WeasyPrint's font configuration (the fonts found, Pango's caches), made
@@ -620,19 +659,44 @@ def _font_config():
     return _FONT_CONFIG[pid]
 
 
+# Parsed stylesheets by text (and base URL, if they name any URL): every
+# chapter of a run has the same one, and parsing it took ~2% of a PDF.
+_STYLESHEETS: dict[tuple, object] = {}
+
+
+def _parsed_stylesheet(text: str, base_url: str, fetcher):
+    import weasyprint
+    key = (os.getpid(), text, base_url if "url(" in text else None)
+    sheet = _STYLESHEETS.get(key)
+    if sheet is None:
+        if len(_STYLESHEETS) >= 8:
+            _STYLESHEETS.clear()
+        sheet = _STYLESHEETS[key] = weasyprint.CSS(string=text, base_url=base_url,
+                                                   url_fetcher=fetcher,
+                                                   font_config=_font_config())
+    return sheet
+
+
 def forget_fonts() -> None:
-    """Start the next PDF from the fonts as they are now (a new build)."""
+    """Start the next PDF from the fonts and templates as they are now (a new build)."""
     _FONT_CONFIG.clear()
+    _STYLESHEETS.clear()
 
 
 def to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], board: Board,
-           config: Config) -> bytes:
+           config: Config, stylesheet: str | None = None) -> bytes:
+    """The PDF of `html`; `stylesheet`, if given, is applied as well (the
+    stylesheet of a "print" page: `storyboard_html(...)`)."""
     from .fetch import safe_fetcher
     from .svgreuse import install as reuse_svg_drawings
     import weasyprint  # slow import: only when a PDF is asked for
     reuse_svg_drawings()
-    document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
-                               url_fetcher=safe_fetcher(allowed_roots))
+    base_url = str(base_dir) + "/"
+    fetcher = safe_fetcher(allowed_roots)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    # WeasyPrint applies a stylesheet handed to it as the user's, below the
+    # page's own <style>; this one sets nothing the page's does.
+    sheets = [_parsed_stylesheet(stylesheet, base_url, fetcher)] if stylesheet else []
     # Pictures straight from an image tool can be 4K; a frame is a few cm.
     return document.write_pdf(dpi=PDF_IMAGE_DPI, jpeg_quality=88,
-                              font_config=_font_config())
+                              font_config=_font_config(), stylesheets=sheets)
