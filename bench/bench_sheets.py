@@ -67,10 +67,12 @@ def render(panels: int, layout: str, paper: str,
         folder = Path(tmp) / board.slug
         cpu0 = time.process_time()
         t0 = time.perf_counter()
-        html = sheets.to_html(board, config, layout, paper, folder / "images")
+        # The page and stylesheet the PDF is made of, as `--format pdf` renders them.
+        pages = sheets.storyboard_html(board, config, layout, paper, folder / "images",
+                                       ("print",))
         t1 = time.perf_counter()
-        pdf = sheets.to_pdf(html, folder, [folder / "images", builtin_templates_dir()],
-                            board, config)
+        pdf = sheets.to_pdf(pages.print, folder, [folder / "images", builtin_templates_dir()],
+                            board, config, stylesheet=pages.stylesheet)
         t2 = time.perf_counter()
         cpu = time.process_time() - cpu0
     from io import BytesIO

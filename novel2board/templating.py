@@ -126,6 +126,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 def forget_templates() -> None:
     """Start the next render from the template files as they are now."""
     _environment.cache_clear()
+    _may_read.cache_clear()
 
 
 def get_template(project_root: Path | None, name: str) -> jinja2.Template:
@@ -144,10 +145,16 @@ def may_read(project_root: Path | None, name: str, variables: frozenset[str]) ->
     False only when its own source never names them and it hands its
     context to no other template (no include, extends, or import "with
     context"): then its output cannot depend on them, and a caller may
-    render it once for all their values.
+    render it once for all their values.  Known once per build, like the
+    templates themselves (`forget_templates`).
     """
     get_template(project_root, name)    # a missing or broken template: its own error
-    env = environment(project_root)
+    return _may_read(tuple(template_dirs(project_root)), name, variables)
+
+
+@functools.lru_cache(maxsize=64)
+def _may_read(dirs: tuple[Path, ...], name: str, variables: frozenset[str]) -> bool:
+    env = _environment(dirs)
     source, _, _ = env.loader.get_source(env, name)
     tree = env.parse(source)
     if any(getattr(node, "with_context", True)

@@ -367,11 +367,16 @@ def test_kontext_keeps_face_hair_and_clothes(drafter):
 
 
 # --------------------------------------------------------------- templates
+def override(project: Path, name: str, source: str) -> None:
+    """The project's own templates/prompts/<name>."""
+    folder = project / "templates" / "prompts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(source, encoding="utf-8")
+
+
 def test_a_project_template_overrides_the_built_in_one(tmp_path):
     config = make_config(tmp_path)
-    (tmp_path / "templates" / "prompts").mkdir(parents=True)
-    (tmp_path / "templates" / "prompts" / "flux.j2").write_text(
-        "MINE {{ characters[0].name }} {{ style.look }}", encoding="utf-8")
+    override(tmp_path, "flux.j2", "MINE {{ characters[0].name }} {{ style.look }}")
     p = PromptDrafter(config, people(config), PLACES, 1).draft(shot(), None)
     assert p.flux[0] == f"MINE Wren Halloway {LOOK}"
 
@@ -380,27 +385,22 @@ def test_a_project_template_overrides_the_built_in_one(tmp_path):
     ("{{ sentence(motion) }} {{ sentence(camera) }}", False),
     ("{{ motion }} --seed {{ seed }}", True),
     ("{{ motion }}{% if variant.light %} {{ variant.light }}{% endif %}", True),
-    ('{% include "prompts/video.j2" %}', True),           # the include sees everything
+    ('{% include "prompts/video_veo.j2" %}', True),       # the include sees everything
     ('{% import "prompts/_macros.j2" as m with context %}{{ m.size(shot) }}', True),
     ('{% import "prompts/_macros.j2" as m %}{{ m.size(shot) }}', False),
     ('{% set variant = 1 %}{{ variant }}', False),        # its own, not the context's
 ])
 def test_may_read_tells_which_templates_can_see_the_variant(tmp_path, source, reads):
     from novel2board.templating import forget_templates, may_read
-    (tmp_path / "templates" / "prompts").mkdir(parents=True)
-    (tmp_path / "templates" / "prompts" / "video.j2").write_text(source, encoding="utf-8")
-    if "include" in source:     # an include of itself would recurse: include another
-        (tmp_path / "templates" / "prompts" / "video.j2").write_text(
-            source.replace("video.j2", "video_veo.j2"), encoding="utf-8")
+    override(tmp_path, "video.j2", source)
     forget_templates()
     assert may_read(tmp_path, "prompts/video.j2", frozenset({"variant", "seed"})) is reads
 
 
 def test_a_video_template_that_reads_the_variant_gets_one_prompt_per_variant(tmp_path):
     config = make_config(tmp_path)
-    (tmp_path / "templates" / "prompts").mkdir(parents=True)
-    (tmp_path / "templates" / "prompts" / "video_kling.j2").write_text(
-        "{{ sentence(motion) }} Variant {{ variant.name }}, seed {{ seed }}.", encoding="utf-8")
+    override(tmp_path, "video_kling.j2",
+             "{{ sentence(motion) }} Variant {{ variant.name }}, seed {{ seed }}.")
     p = PromptDrafter(config, people(config), PLACES, 4).draft(shot(), None)
     kling = dict(p.extra)["video_kling"]
     assert len(kling) == 4 and len(set(kling)) == 4
@@ -431,9 +431,7 @@ def test_a_midjourney_prompt_rendered_whole_is_the_one_trimming_gives(tmp_path, 
 
 def test_a_misspelt_template_variable_is_an_error_naming_the_file(tmp_path):
     config = make_config(tmp_path)
-    (tmp_path / "templates" / "prompts").mkdir(parents=True)
-    (tmp_path / "templates" / "prompts" / "flux.j2").write_text(
-        "{{ style.lok }}", encoding="utf-8")
+    override(tmp_path, "flux.j2", "{{ style.lok }}")
     with pytest.raises(TemplateError) as err:
         PromptDrafter(config, people(config), PLACES, 1).draft(shot(), None)
     assert "flux.j2" in err.value.render()

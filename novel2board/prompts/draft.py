@@ -176,8 +176,9 @@ class PromptDrafter:
         # Templates looked up once per chapter, not once per prompt.
         self._templates: dict = {}
         self._reads_variant: dict[str, bool] = {}
-        self._mj_openers = frozenset(
-            str(w).lower() for w in (self.limits.get("midjourney") or {}).get("opening_words") or ())
+        midjourney = self.limits.get("midjourney") or {}
+        self._mj_budget = int(midjourney.get("max_words", 60))
+        self._mj_openers = frozenset(str(w).lower() for w in midjourney.get("opening_words") or ())
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
@@ -343,7 +344,7 @@ class PromptDrafter:
         keyframe carries the variant, the motion is the same), which a
         novel's tens of thousands of prompts make worth knowing."""
         varies = self._reads_variant.get(name)
-        if varies is None:
+        if varies is None:      # looked up once per chapter, like the template itself
             varies = self._reads_variant[name] = may_read(
                 self.config.templates_root, name, _VARIANT_VARIABLES)
         if varies or not contexts:
@@ -370,17 +371,14 @@ class PromptDrafter:
         whole = self._render("prompts/midjourney.j2", shot,
                              dict(ctx, action=_mj_safe(ctx["action"]),
                                   setting=_mj_safe(ctx["setting"])))
-        return whole if _text_words(whole) <= self._mj_budget() else None
-
-    def _mj_budget(self) -> int:
-        return int((self.limits.get("midjourney") or {}).get("max_words", 60))
+        return whole if _text_words(whole) <= self._mj_budget else None
 
     def _midjourney(self, shot: Shot, ctx: dict) -> tuple[str, bool]:
         """Render twice: once without action and setting to see how many words
         the fixed parts take, then with both trimmed to the words left.
         Returns the prompt and whether it kept both whole."""
         limits = self.limits.get("midjourney") or {}
-        budget = self._mj_budget()
+        budget = self._mj_budget
         bare = self._render("prompts/midjourney.j2", shot, dict(ctx, action="", setting=""))
         left = budget - _text_words(bare)
         if len(ctx["characters"]) <= 1 and left < 0:
