@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .yamlcheck import check_mapping, did_you_mean, syntax_error
+from . import yamlcheck
+from .yamlcheck import check_mapping, did_you_mean
 
 CONFIG_NAME = "novel2board.yaml"
 
@@ -146,15 +147,12 @@ def _type_name(expected) -> str:
 
 
 def _construct(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
     try:
-        return loader.construct_object(node, deep=True)
+        return yamlcheck.construct(node)
     except yaml.constructor.ConstructorError as exc:
         # A tag the safe loader will not build (`!!python/object`, ...):
         # report it as a problem in the file, never run or trace it.
         raise _UnsafeTag(node, exc) from None
-    finally:
-        loader.dispose()
 
 
 class _UnsafeTag(Exception):
@@ -422,10 +420,7 @@ def load_config(path: Path | None, search_dir: Path | None = None) -> Config:
 
 
 def parse_config(text: str, path: Path) -> Config:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise syntax_error(exc, path) from None
+    root = yamlcheck.compose(text, path)
     if root is None:
         return Config(path=path, text=text)
     problems: list[tuple[int | None, str]] = []
@@ -453,7 +448,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
     style = data.get("style") or {}
     planner = data.get("planner") or {}
     output = data.get("output") or {}
-    lines = _item_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    lines = _item_lines(yamlcheck.compose(text, path))
     rules = planner.get("rules")
     return Config(
         project=str(data.get("project") or ""),

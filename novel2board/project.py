@@ -35,6 +35,7 @@ from .config import CONFIG_NAME, Config, load_config
 from .errors import Novel2BoardError
 from .resources import builtin_templates_dir, load_data
 from .templating import render
+from . import yamlcheck
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +393,7 @@ def add_proposals(path: Path, people: list[Found], places: list[Found]) -> int:
     text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     already = _proposed_before(lines)
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yamlcheck.compose(text, path)
     inserts: list[tuple[int, list[str]]] = []     # (after line index, lines)
     appended: list[str] = []
     count = 0

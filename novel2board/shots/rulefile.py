@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
-from ..yamlcheck import check_mapping, did_you_mean, syntax_error
+from .. import yamlcheck
+from ..yamlcheck import check_mapping, did_you_mean
 
 SIZES = ("EWS", "WS", "FS", "MS", "MCU", "CU", "ECU", "INSERT")
 FRAMINGS = ("single", "two-shot", "group", "OTS", "POV", "none")
@@ -51,17 +52,14 @@ REQUIRED_RULE_KEYS = ("id", "cue", "shot")
 def check_rule_file(text: str, path: Path) -> tuple[Any, list[tuple[int | None, str]]]:
     """The file's data and every problem found in it (line, message); a
     ConfigError only when it is not YAML at all."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise syntax_error(exc, path) from None
+    root = yamlcheck.compose(text, path)
     if root is None:
         raise ConfigError([(None, "is empty; it needs a `rules:` list")], path)
     problems: list[tuple[int | None, str]] = []
     _check(root, SCHEMA, "", problems)
     if isinstance(root, yaml.MappingNode):
         _check_rule_values(root, problems)
-    data = yaml.safe_load(text)
+    data = yamlcheck.construct(root)
     return (data if isinstance(data, dict) else {}), problems
 
 

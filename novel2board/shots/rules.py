@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..resources import find_file
+from ..resources import contained, find_file
 from .rulefile import FRAMINGS, SIZES, check_rule_file
 
 __all__ = ["BUILTIN_CUES", "FLAG_CUES", "FALLBACK_CUES", "SIZES", "FRAMINGS", "CueMatch",
@@ -152,6 +152,9 @@ def load_rules(project_root: Path | None, override: Path | None, nlp) -> Rules:
     path = override or find_file("rules.yaml", project_root)
     if not path.is_file():
         raise ConfigError([(None, "no such rules file; check planner.rules")], path)
+    if override is not None and project_root is not None:
+        # planner.rules is a path in a project file someone may have shared.
+        contained(override, project_root, "rules file")
     data, problems = check_rule_file(path.read_text(encoding="utf-8-sig"), path)
     if problems:
         # Keep only well-formed entries for the cue checks below, so that
