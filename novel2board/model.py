@@ -74,6 +74,10 @@ class Character:
     mentions: int
     description: str | None = None
     narrator: bool = False
+    # How the text itself shows them, for a character with no bible entry:
+    # "a boatman in a wet oilcloth coat", "the officer in grey". None when
+    # the text says nothing a camera could see.
+    look: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -161,6 +165,21 @@ class DialogueLine:
 
 
 @dataclass(frozen=True)
+class ShotState:
+    """What holds in the scene at the moment of a shot, carried from shot to
+    shot until the prose changes it, so every prompt of a scene states the
+    same light and nobody sits down and is drawn standing."""
+
+    time_of_day: str = ""           # "night", "dawn", "late afternoon"
+    light: str = ""                 # "moonlight through the west window", "lamplight"
+    weather: str = ""               # "heavy rain", "fog"
+    spot: str = ""                  # "at the edge of the crater"
+    # (character id, "seated"/"standing"/"lying"/...), (character id, "a mug")
+    postures: tuple[tuple[str, str], ...] = ()
+    holding: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Shot:
     id: str
     scene: str
@@ -183,6 +202,12 @@ class Shot:
     notes: tuple[str, ...] = ()     # suggestions attached to flags
     # The cut into this shot when it opens a scene ("CUT TO:", "DISSOLVE TO:").
     transition: str = ""
+    # What the prose says here that no camera can see (thought, feeling,
+    # backstory, summary, speculation, reported speech), kept for the sheet.
+    subtext: tuple[str, ...] = ()
+    # A first-person narrator's interior lines, spoken as voice-over (V.O.).
+    vo: tuple[str, ...] = ()
+    state: ShotState = field(default_factory=ShotState)
 
 
 @dataclass(frozen=True)
