@@ -26,6 +26,7 @@ from .read.source import check_paragraph_lengths
 from .resources import load_data
 from .scenes import SceneCues, split_scenes
 from .shots import PlanContext, load_rules, plan_chapter, summarise_scenes
+from .shots.camera import load_camera
 from .templating import forget_templates
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def board_chapter(source: Source, chapter: ChapterText, config: Config, nlp, rul
     analysis = analyse_chapter(chapter, docs, config)
     scenes = split_scenes(chapter, analysis, cues)
     ctx = PlanContext(chapter=chapter, analysis=analysis, docs=docs, rules=rules,
-                      settings=config.planner)
+                      settings=config.planner, camera=load_camera(config.templates_root))
     shots, omitted = plan_chapter(ctx, scenes)
     scenes = summarise_scenes(ctx, scenes)      # told like the shots, from the parse
     drafter = PromptDrafter(config, analysis.characters, analysis.locations, variants)

@@ -60,10 +60,19 @@ def test_leading_pronoun_becomes_the_name(nlp):
         "The door opens and she comes in."
 
 
-def test_description_is_trimmed(nlp):
+def test_a_long_description_drops_whole_sentences_never_cuts_with_dots(nlp):
+    first = nlp("The wind came over the grass.")
+    second = nlp("It bent the reeds by the water and shook the old fence posts.")
+    assert describe([first, second], max_words=12) == "The wind comes over the grass."
     long = nlp("The wind came over the grass " + "and over the hill " * 20 + "at last.")
-    words = describe([long], max_words=12).split()
-    assert len(words) == 12 and words[-1].endswith("...")
+    text = describe([long], max_words=12)
+    assert "..." not in text and "\u2026" not in text and text.endswith("at last.")
+
+
+def test_a_first_sentence_over_budget_is_cut_where_a_clause_ends(nlp):
+    doc = nlp("She crossed the yard to the gate in the grey rain; the dog followed "
+              "her all the way to the road and back again to the house.")
+    assert describe([doc], max_words=12) == "She crosses the yard to the gate in the grey rain."
 
 
 def test_markup_is_stripped():

@@ -330,7 +330,10 @@ def test_a_first_person_chapter_is_boarded_in_the_third_person(nlp, tmp_path):
     told = " ".join(s.description for s in b.shots)
     assert "Dr. Venkataraman knocks on the door" in told
     # no pronoun tells the analysis their gender: "they", with plural verbs
-    assert "They are cold and they want to go home" in told
+    # a wish is no action: the narrator's voice-over, not the picture (#13)
+    assert "They are cold, but they stay" in told
+    assert "I wanted to go home" in " ".join(v for s in b.shots for v in s.vo)
+    assert "want to go home" not in told
     assert "They take the drive out of their pocket and put it on his desk" in told
     assert "Brekke holds a folder out to Dr. Venkataraman and they take it" in told
 
@@ -381,9 +384,11 @@ def test_a_speech_tag_goes_with_its_clauses_and_its_and(nlp, rules):
         "Mara, seen over Joe's shoulder, touching the rope."
     assert shot_for(shots, chapter, "lifted a hand").description == \
         "Joe, seen over Mara's shoulder, lifts a hand."
-    # a tag has no auxiliary: this "called" is narration
-    assert "never called him by his first name before" in \
-        shot_for(shots, chapter, "never called him").description
+    # a tag has no auxiliary: this "called" is narration; what she had
+    # never done before is backstory, a note for the sheet, not the picture
+    noted = shot_for(shots, chapter, "never called him")
+    assert "never called him by his first name before" in " ".join(noted.subtext)
+    assert "called" not in noted.description
     assert "Mara puts a bowl in front of him" in shot_for(shots, chapter, "put a bowl").description
 
 

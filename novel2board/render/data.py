@@ -77,8 +77,16 @@ def _shot(board: Board, shot) -> dict:
         "duration_s": shot.duration_s, "start": shot.start, "end": shot.end,
         "rule": shot.rule, "flags": list(shot.flags), "notes": list(shot.notes),
         "transition": shot.transition,
+        "subtext": list(shot.subtext), "vo": list(shot.vo),
+        "state": _state(shot.state),
         "prompts": prompts,
     }
+
+
+def _state(state) -> dict:
+    return {"time_of_day": state.time_of_day, "light": state.light,
+            "weather": state.weather, "spot": state.spot,
+            "postures": dict(state.postures), "holding": dict(state.holding)}
 
 
 def _totals(board: Board) -> dict | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..model import DialogueLine, Paragraph
 from .beats import Unit
-from .describe import describe
+from .describe import compose, describe
 from .rules import Rule
 
 # Screen positions in the order they are handed out within an exchange.
@@ -37,6 +37,8 @@ class Draft:
     # Main shots of a paragraph are stretched to cover it together; reaction
     # shots and continuations overlap the shot they cut away from.
     tile: bool = True
+    subtext: tuple[str, ...] = ()       # what the camera cannot see (describe.compose)
+    vo: tuple[str, ...] = ()
 
 
 @dataclass
@@ -164,8 +166,9 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
             framing = "two-shot"        # two people act in one beat
     shown = [u for u in units if not u.speech_tag] or units
     opener = shown[0].opener if shown else None
-    text = describe([u.tokens for u in shown], ctx.name(opener) if opener else None,
-                    narrator=ctx.narrator)
+    composed = compose([u.tokens for u in shown], ctx.name(opener) if opener else None,
+                       narrator=ctx.narrator, camera=ctx.lexicon)
+    text = composed.text
     doer = shown[0].main_agent or lead if shown else None
     if shown and shown[0].headless and doer and text:
         text = f"{ctx.name(doer)} {text[:1].lower()}{text[1:]}"    # "Puts a bowl" after a tag
@@ -199,7 +202,8 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
     return Draft(rule=rule.id, start=start, end=end, subjects=subjects, description=text,
                  size=spec.size, framing=framing, angle=spec.angle, movement=spec.movement,
                  duration=seconds, lens=spec.lens_mm,
-                 flags=set().union(*(u.flags for u in units)) if units else set())
+                 flags=set().union(*(u.flags for u in units)) if units else set(),
+                 subtext=composed.subtext, vo=composed.vo)
 
 
 def _lower(text: str, first) -> str:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import dataclass
+
 from ..grammar import SUBORDINATE, in_main_clause as grammar_main_clause
+from .camera import (INTERIOR, NOTE_LABELS, VISIBLE, CameraLexicon, is_person, sort_clauses,
+                     tell)
 from .inflect import base_form, third_person_singular
 from .thirdperson import Narrator, Retelling, subject_of
 
@@ -111,9 +115,15 @@ def _simple_past(tok) -> bool:
             not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
     if tok.tag_ == "VBN" and tok.dep_ == "acl":
         return _finite_beside_its_subject(tok)
+    if tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.tag_ == "VBD":
+        # "The needle shivered and held", "weighed it and frowned": spaCy's
+        # participle tag on the second of two past verbs with one subject.
+        return not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children) \
+            and _simple_past(tok.head)
     if tok.tag_ != "VBD":
         return False
-    if _participle(tok) or _passive_without_be(tok) or _adjective_in_a_pair(tok):
+    if _participle(tok) or _passive_without_be(tok) or _adjective_in_a_pair(tok) \
+            or _absolute(tok):
         return False
     return not (tok.lemma_.lower() == "use" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.children))
@@ -183,6 +193,21 @@ def _participle(tok) -> bool:
     root = tok.sent.root
     return root.i != tok.i and root.pos_ in ("VERB", "AUX") and not any(
         c.dep_ == "conj" and c.tag_ == "VBD" and subject_of(c) is None for c in tok.children)
+
+
+def _absolute(tok) -> bool:
+    """"She stood at the window, her braid tucked into the collar": a noun
+    with a possessive, after a comma, and a participle (an absolute
+    phrase), which spaCy may parse as the sentence's verb."""
+    subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subject is None or not any(c.dep_ == "poss" for c in subject.children):
+        return False
+    left = subject.left_edge
+    if left.i == 0 or left.nbor(-1).text != ",":
+        return False
+    return any(c.dep_ in ("ccomp", "advcl") and c.i < left.i and c.tag_ == "VBD"
+               for c in tok.children) or (tok.dep_ in ("conj", "advcl", "ccomp")
+                                          and tok.head.i < left.i)
 
 
 def _passive_without_be(tok) -> bool:
@@ -318,16 +343,235 @@ def tidy(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@dataclass(frozen=True)
+class Composed:
+    """A shot's words, sorted: what the camera sees, and what it cannot."""
+
+    text: str                           # the description, present tense, visible only
+    subtext: tuple[str, ...] = ()       # "Thought: ...", "Backstory: ...": for the sheet
+    vo: tuple[str, ...] = ()            # a first-person narrator's interior lines
+
+
 def describe(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_WORDS,
-             narrator: Narrator | None = None) -> str:
-    """Present-tense description of a shot from its token sequences, trimmed;
-    told in the third person when the chapter's `narrator` says "I"."""
+             narrator: Narrator | None = None, camera: CameraLexicon | None = None) -> str:
+    """Present-tense description of a shot from its token sequences, within
+    `max_words` by whole sentences; told in the third person when the
+    chapter's `narrator` says "I"; only what a camera sees when given the
+    `camera` lexicon (`compose` also returns what was left out)."""
+    return compose(parts, name_for_pronoun, max_words, narrator, camera).text
+
+
+def compose(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_WORDS,
+            narrator: Narrator | None = None, camera: CameraLexicon | None = None
+            ) -> Composed:
     retelling = Retelling(narrator) if narrator is not None else None
-    pieces = [tidy(strip_markup(present_tense(tokens, retelling))) for tokens in parts]
-    text = " ".join(p for p in pieces if p and p != ".")
+    pieces: list[str] = []
+    subtext: list[str] = []
+    vo: list[str] = []
+    quiet_tell = ""                 # the tell of a thought, used when nothing else is seen
+    for tokens in parts:
+        if camera is None:
+            shown, hidden, unseen = list(tokens), [], []
+        else:
+            shown, hidden, unseen = _sorted(tokens, camera)
+        piece = tidy(strip_markup(present_tense(shown, retelling))) if shown else ""
+        # The tells after the seen words: a narrator is named the first time.
+        tells, pending = _tells(hidden, camera, retelling) if hidden else ([], "")
+        quiet_tell = quiet_tell or pending
+        pieces.extend(p for p in (piece, *tells) if p and p != ".")
+        for kind, text in unseen:
+            if narrator is not None and kind in INTERIOR:
+                vo.append(text)
+            else:
+                subtext.append(f"{NOTE_LABELS[kind]}: {text}")
+    if not pieces and quiet_tell:
+        pieces.append(quiet_tell)
+    text = _within(pieces, max_words)
     if name_for_pronoun:
         text = _LEADING_PRONOUN.sub(name_for_pronoun, text, count=1)
-    words = text.split()
-    if len(words) > max_words:
-        text = " ".join(words[:max_words]).rstrip(",;:") + "..."
-    return text
+    return Composed(text, tuple(dict.fromkeys(subtext)), tuple(dict.fromkeys(vo)))
+
+
+def _within(pieces: list[str], max_words: int) -> str:
+    """Whole sentences up to `max_words`: later sentences are dropped first;
+    a first sentence over the budget is cut only where a clause ends ("; ",
+    ", and ", ", but "), never mid-phrase and never with "..."."""
+    kept: list[str] = []
+    words = 0
+    for piece in pieces:
+        n = len(piece.split())
+        if kept and words + n > max_words:
+            break
+        kept.append(piece)
+        words += n
+    if kept and words > max_words:
+        kept[0] = _first_clauses(kept[0], max_words)
+    return " ".join(kept)
+
+
+_CLAUSE_END = re.compile(r"(;|,\s+(?:and|but|then|while|so)\b)")
+
+
+def _first_clauses(sentence: str, max_words: int) -> str:
+    cut = None
+    for m in _CLAUSE_END.finditer(sentence):
+        if len(sentence[:m.start()].split()) > max_words:
+            break
+        cut = m.start()
+    if cut is None or len(sentence[:cut].split()) < 6:
+        return sentence
+    return sentence[:cut].rstrip(" ,;") + "."
+
+
+def _sorted(tokens, camera: CameraLexicon):
+    """(the tokens a camera sees, the hidden clauses, [(kind, text)] of the
+    hidden words) of one sentence."""
+    tokens = list(tokens)
+    clauses = sort_clauses(tokens, camera)
+    hidden = [c for c in clauses if c.kind not in VISIBLE]
+    if not hidden:
+        return tokens, [], []
+    clause_of = {t.i: c for c in clauses for t in c.tokens}
+    drop = {t.i for c in hidden for t in c.tokens}
+    orphans: set[int] = set()
+    for c in clauses:
+        if c.kind in VISIBLE:
+            orphans |= _orphaned(c, clause_of)
+    keep = _mend(tokens, clauses, clause_of, drop)
+    shown = [t for t in tokens if (t.i not in drop and t.i not in orphans) or t.i in keep]
+    while shown and shown[0].dep_ in ("cc", "punct") and shown[0].text not in "\u201c\"":
+        shown.pop(0)                # "[I was afraid], and I went": no "And" to start
+    if not any(t.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "PRON") for t in shown):
+        shown = []
+    return shown, hidden, _unseen_runs(tokens, drop - keep - orphans, clause_of)
+
+
+# The tell of a clause that names no feeling, when nothing else is seen.
+_QUIET_TELLS = {"thought": "thought", "backstory": "thought", "habit": "thought",
+                "speculation": "thought", "sound": "listening",
+                "reported-speech": "speaking"}
+
+
+def _tells(hidden, camera: CameraLexicon, retelling: Retelling | None):
+    """The tells of a sentence's feelings (one per person), and the quiet
+    tell of a thought, to use if nothing else in the shot is seen."""
+    tells, pending = [], ""
+    felt: set[str] = set()
+    for c in hidden:
+        feeler = c.feeler if c.feeler is not None else _subject_of_clause(c)
+        if c.kind == "sound" and (feeler is None or not is_person(feeler, camera)):
+            # "Footsteps on the gravel make Ilse turn": the one who hears
+            feeler = next((t for t in c.tokens if t.dep_ in ("dobj", "nsubj", "pobj")
+                           and is_person(t, camera) and t.pos_ != "PRON"), None)
+        if feeler is None or not is_person(feeler, camera):
+            continue
+        who, plural = _who(feeler, retelling)
+        if c.feeling and who.lower() not in felt:
+            felt.add(who.lower())
+            tells.append(tell(c.feeling, camera, who, plural))
+        elif not pending and c.kind in _QUIET_TELLS:
+            pending = tell(_QUIET_TELLS[c.kind], camera, who, plural)
+    return [t for t in tells if t], pending
+
+
+def _subject_of_clause(clause):
+    return next((t for t in clause.tokens if t.dep_ in ("nsubj", "nsubjpass")
+                 and t.head.i == clause.head.i), None)
+
+
+def _orphaned(clause, clause_of) -> set[int]:
+    """Words of a seen clause that cannot stand once the clause it hangs on
+    is gone: the "when" of "When she reached the door, (she wondered)", or
+    a whole relative clause whose noun went with it."""
+    head = clause.head
+    parent = clause_of.get(head.head.i)
+    if parent is None or parent is clause or parent.kind in VISIBLE:
+        return set()
+    subject = _subject_of_clause(clause)
+    if head.dep_ in ("relcl", "acl", "ccomp", "xcomp", "csubj") or subject is None \
+            or subject.lower_ in ("it", "this", "that", "which"):
+        return {t.i for t in clause.tokens}     # "as it cooled": about what is gone
+    return {c.i for c in head.children
+            if c.dep_ == "mark" or (c.tag_ == "WRB" and c.i < head.i)}
+
+
+def _mend(tokens, clauses, clause_of, drop: set[int]) -> set[int]:
+    """Dropped words to keep after all: the subject of a thought whose
+    "and"-clause is seen ("She wondered ... and walked away": "She walked
+    away"). Also drops the "and" or comma left before a dropped clause."""
+    keep: set[int] = set()
+    order = [t.i for t in tokens]
+    for c in clauses:
+        if c.kind in VISIBLE and c.head.dep_ == "conj":
+            parent = clause_of.get(c.head.head.i)
+            own_subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i == c.head.i
+                              for t in c.tokens)
+            if parent is not None and parent.kind not in VISIBLE and own_subject:
+                # "I was cold and [I wanted to go home], but I stayed": the
+                # "but" (spaCy hangs it on the clause before) stays with it.
+                keep |= {t.i for t in parent.tokens if t.dep_ in ("cc", "punct")
+                         and parent.head.i < t.i < c.tokens[0].i and t.text not in "\u201c\u201d\""}
+            elif parent is not None and parent.kind not in VISIBLE and not own_subject:
+                subject = next((t for t in parent.tokens if t.dep_ in ("nsubj", "nsubjpass")
+                                and t.head.i == parent.head.i), None)
+                if subject is not None:
+                    keep |= {t.i for t in subject.subtree if t.i in drop}
+                # the "and" that joined it to the dropped clause
+                drop |= {t.i for t in c.head.head.children if t.dep_ == "cc"}
+        if c.kind not in VISIBLE and c.tokens:
+            first = order.index(c.tokens[0].i) if c.tokens[0].i in order else 0
+            j = first - 1
+            while j >= 0 and order[j] not in drop and tokens[j].dep_ in ("cc", "punct") \
+                    and tokens[j].text not in ("\u201c", "\u201d", '"'):
+                drop.add(order[j])
+                j -= 1
+    return keep
+
+
+_LEADING_LINK = re.compile(r"^\s*(?:and|but|or|then|so|yet)\b\s*", re.IGNORECASE)
+
+
+def _unseen_runs(tokens, dropped: set[int], clause_of) -> list[tuple[str, str]]:
+    """The dropped words as notes: each run of them in the text, labelled
+    with the kind of its first hidden clause, in the prose's own words."""
+    runs: list[list] = []
+    previous_dropped = False
+    for tok in tokens:
+        if tok.i in dropped:
+            if not previous_dropped:
+                runs.append([])
+            runs[-1].append(tok)
+        previous_dropped = tok.i in dropped
+    out = []
+    for run in runs:
+        kind = next((clause_of[t.i].kind for t in run if t.i in clause_of
+                     and clause_of[t.i].kind not in VISIBLE), None)
+        text = tidy(_LEADING_LINK.sub("", strip_markup("".join(t.text_with_ws for t in run))))
+        # A note that says something: a verb and a few words, not "As if."
+        if kind is not None and len(text.split()) >= 3 and any(
+                t.pos_ in ("VERB", "AUX") for t in run):
+            out.append((kind, text))
+    return out
+
+
+def _who(tok, retelling: Retelling | None) -> tuple[str, bool]:
+    """How a tell names the one who feels: the pronoun or noun phrase as the
+    text has it ("He", "the tall soldier"), the narrator in the third
+    person; and whether the verb is plural."""
+    if tok.tag_ == "PRP$" and tok.lower_ != "my":
+        word = {"his": "he", "her": "she", "their": "they", "our": "they"}.get(tok.lower_, "")
+        return word.capitalize(), word == "they"
+    if tok.lower_ == "my" and retelling is not None:
+        return retelling.narrator.name, False
+    if tok.pos_ == "PRON":
+        retold = retelling.pronoun(tok) if retelling is not None else None
+        word = retold.strip() if retold else tok.text
+        if word.lower() in ("him", "her", "them", "me", "us"):
+            word = {"him": "he", "her": "she", "them": "they", "me": "I", "us": "we"}[word.lower()]
+        plural = word.lower() in ("they", "we")
+        return word[:1].upper() + word[1:], plural
+    words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ in ("det", "amod", "compound",
+                                                                    "poss", "nummod")
+             or t.i == tok.i]
+    text = " ".join(t.text for t in words)
+    return text[:1].upper() + text[1:], tok.tag_ in ("NNS", "NNPS")

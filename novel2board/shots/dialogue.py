@@ -22,7 +22,7 @@ from ..model import DialogueLine
 from .beats import Line, ParagraphBeats, Unit
 from .coverage import (Draft, Exchange, SceneState, cast_together, claim, narration_draft,
                        reaction_after)
-from .describe import describe, strip_markup
+from .describe import Composed, compose, describe, strip_markup
 from .rules import ShotSpec
 
 
@@ -216,6 +216,9 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
     seconds = max(speech, spec_d.action_s * len(units))
     subjects = _subjects(kind, ex, speaker, listener)
     text = _speech_text(ctx, kind, speaker, listener, lines, units)
+    # What the narration around the lines says that no camera sees.
+    unseen = compose([u.tokens for u in units], narrator=ctx.narrator,
+                     camera=ctx.lexicon) if units else Composed("")
     main = Draft(rule=spec.id, start=min(i.start for i in [*lines, *units]),
                  end=max(i.end for i in [*lines, *units]), subjects=subjects,
                  description=text, size=spec.size, framing=spec.framing, angle=spec.angle,
@@ -223,7 +226,8 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
                  dialogue=[DialogueLine(ln.quote.id, ln.quote.speaker, ln.quote.text)
                            for ln in lines],
                  flags=set().union(*(u.flags for u in units)) if units else set(),
-                 screen=_screen(state, subjects, spec.framing))
+                 screen=_screen(state, subjects, spec.framing),
+                 subtext=unseen.subtext, vo=unseen.vo)
     shots = [main]
     if (made and made[-1].dialogue and made[-1].subjects[:1] == subjects[:1] and listener
             and made[-1].duration >= 2.0 + ctx.rules.dialogue.reaction.duration_s):
@@ -341,7 +345,7 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
     who = ctx.name(speaker) if speaker else None
     opener = units[0].opener if units else None
     action = describe([u.tokens for u in units], ctx.name(opener) if opener else None,
-                      narrator=ctx.narrator) if units else ""
+                      narrator=ctx.narrator, camera=ctx.lexicon) if units else ""
     gender = next((c.gender for c in ctx.analysis.characters if c.id == speaker), None)
     pronoun = {"female": "She ", "male": "He "}.get(gender or "")
     if action and who and opener is None and pronoun and action.startswith(pronoun):

@@ -11,6 +11,7 @@ keeps the doubled consonant of its guess ("unclipped" -> "unclippe").
 
 from __future__ import annotations
 
+import functools
 import re
 
 _IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
@@ -23,10 +24,19 @@ _DOUBLED_THEN_E = re.compile(r"[aeiou](bb|dd|gg|mm|nn|pp)e$")
 
 
 def base_form(tok) -> str:
-    """The verb's base form ("stared" -> "stare"), from spaCy's lemma,
-    corrected by the token's own spelling where the two disagree."""
-    lemma = tok.lemma_.lower()
+    """The verb's base form ("stared" -> "stare", "came" -> "come").
+
+    lemminflect's dictionary of English verbs first: spaCy's small model
+    gives some past forms as their own lemma ("came", "felt", "remained"),
+    which would become "cames". Its answer is taken when it agrees with
+    spaCy's (one of several: "lay" is "lie" or "lay"); for a word it does
+    not know, spaCy's, corrected by the token's own spelling where the two
+    disagree."""
     form = tok.lower_
+    lemma = tok.lemma_.lower()
+    known = _lemmas(form)
+    if known:
+        return lemma if lemma in known else known[0]
     if form == lemma + "ed" and _DOUBLES_BEFORE_ED.match(lemma):
         return lemma + "e"          # "stared" is not "starred"
     if form == lemma + "d" and _DOUBLED_THEN_E.search(lemma):
@@ -34,12 +44,34 @@ def base_form(tok) -> str:
     return lemma
 
 
+def _lemmas(form: str) -> tuple[str, ...]:
+    """The verb lemmas lemminflect's dictionary has for a form (no guesses
+    for words it does not know)."""
+    return _lemminflect().getLemma(form, upos="VERB", lemmatize_oov=False) or ()
+
+
+@functools.lru_cache(maxsize=1)
+def _lemminflect():
+    import lemminflect          # 1 MB of tables, loaded on first use
+    return lemminflect
+
+
 def third_person_singular(lemma: str) -> str:
     """"walk" -> "walks", "reach" -> "reaches", "carry" -> "carries"."""
     if lemma in _IRREGULAR_3SG:
         return _IRREGULAR_3SG[lemma]
+    known = _lemminflect().getInflection(lemma, tag="VBZ", inflect_oov=False)
+    if known:
+        return known[0]
     if re.search(r"(s|sh|ch|x|z|o)$", lemma):
         return lemma + "es"
     if re.search(r"[^aeiou]y$", lemma):
         return lemma[:-1] + "ies"
     return lemma + "s"
+
+
+def agree(lemma: str, plural: bool) -> str:
+    """A present verb agreeing with a singular or plural subject."""
+    if plural:
+        return "are" if lemma == "be" else lemma
+    return third_person_singular(lemma)

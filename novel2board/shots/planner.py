@@ -26,6 +26,8 @@ from functools import cached_property
 from ..config import PlannerSettings
 from ..model import Analysis, ChapterText, Omitted, Scene, Shot
 from .beats import ParagraphBeats, Unit, read_paragraph
+from .camera import CameraLexicon, load_camera
+from .state import with_states
 from .coverage import (Draft, SceneState, cast_together, claim, narration_draft,
                        reaction_after)
 from .dialogue import cover_turns
@@ -47,6 +49,8 @@ class PlanContext:
     docs: list
     rules: Rules
     settings: PlannerSettings
+    # templates/camera.yaml: what a description may say (None: the built-in)
+    camera: CameraLexicon | None = None
 
     @cached_property
     def _beats(self) -> dict:
@@ -75,6 +79,10 @@ class PlanContext:
         return "Someone"
 
     @cached_property
+    def lexicon(self) -> CameraLexicon:
+        return self.camera if self.camera is not None else load_camera(None)
+
+    @cached_property
     def narrator(self) -> Narrator | None:
         """The chapter's "I", whom descriptions name in the third person."""
         return Narrator.of(self.analysis.characters)
@@ -84,9 +92,13 @@ def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
                  ) -> tuple[tuple[Shot, ...], tuple[Omitted, ...]]:
     shots: list[Shot] = []
     omitted: list[Omitted] = []
+    time = None
     for scene in scenes:
         drafts, left_out = _plan_scene(ctx, scene)
-        made = _finish(ctx, scene, drafts)
+        # A CONTINUOUS or LATER scene keeps the light of the one before.
+        time = scene.time_of_day if scene.time_of_day not in (None, "CONTINUOUS", "LATER") \
+            else time
+        made = with_states(ctx, scene, _finish(ctx, scene, drafts), time)
         log.debug("scene %s: %d shots, %.1f s", scene.id, len(made),
                   sum(s.duration_s for s in made))
         shots.extend(made)
@@ -239,13 +251,27 @@ def _finish(ctx: PlanContext, scene: Scene, drafts: list[Draft]) -> list[Shot]:
         shots.append(Shot(
             id=f"{scene.id}.{n}", scene=scene.id, number=n, size=d.size,
             framing=d.framing, angle=d.angle, movement=d.movement, lens_mm=int(lens),
-            subjects=d.subjects, description=d.description[:1].upper() + d.description[1:],
+            subjects=d.subjects, description=_said(d, ctx, scene),
             dialogue=tuple(d.dialogue),
             duration_s=_half_seconds(d.duration), start=d.start, end=d.end, rule=d.rule,
             flags=ordered, screen=d.screen, notes=tuple(suggest[f] for f in ordered),
-            transition=scene.transition_in if n == 1 else ""))
+            transition=scene.transition_in if n == 1 else "",
+            subtext=tuple(d.subtext), vo=tuple(d.vo)))
         prev = d
     return shots
+
+
+def _said(d: Draft, ctx: PlanContext, scene: Scene) -> str:
+    """The description, capitalised; a shot whose words were all thought,
+    backstory or smell shows its subjects, or the place."""
+    text = d.description.strip()
+    if not text or text == ".":
+        names = [ctx.name(s) for s in d.subjects]
+        place = next((loc.name for loc in ctx.analysis.locations if loc.id == scene.location),
+                     None)
+        text = (" and ".join(names) + ("." if not place else f", {place}.")) if names \
+            else f"{place or 'The scene'}."
+    return text[:1].upper() + text[1:]
 
 
 def _same_setup(a: Draft, b: Draft) -> bool:

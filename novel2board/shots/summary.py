@@ -68,7 +68,8 @@ def _note(ctx, unit: Unit) -> str:
     if unit.words > limit:
         tokens = _cut(_without_aside_on_subject(tokens), limit)
     opener = ctx.name(unit.opener) if unit.opener else None
-    return describe([tokens], opener, max_words=limit, narrator=ctx.narrator)
+    return describe([tokens], opener, max_words=limit, narrator=ctx.narrator,
+                    camera=ctx.lexicon)
 
 
 def _without_aside_on_subject(tokens: list) -> list:

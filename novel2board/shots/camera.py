@@ -1,0 +1,366 @@
+"""What a camera can see: the clauses of a sentence sorted by what they show.
+
+A novel's sentence mixes what happens in front of a camera ("She put the
+mug down") with what no camera sees ("and wondered whether he had lied",
+"He had been a soldier once", "It must have rained"). Each clause (a verb
+with its own words, the clauses hanging on it set apart) is sorted, by the
+word lists of templates/camera.yaml, into one of:
+
+- visible: action, appearance, setting: it stays in the description;
+- thought, feeling, backstory, habit, speculation, reported-speech, sound,
+  smell: it becomes a note on the sheet (`Shot.subtext`), or the
+  narrator's voice-over (`Shot.vo`) in a first-person chapter.
+
+A feeling the prose names ("he was furious", "fear gripped her") also gives
+a *tell*: what the camera sees of it ("He stares hard, jaw set."), from the
+same file. Only the parse spaCy already made is read; nothing is guessed
+from whole-sentence patterns, so a user's own word lists decide.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..resources import find_file, load_yaml_file
+from .inflect import agree
+
+VISIBLE = frozenset({"action", "appearance", "setting"})
+# How each kind of note is labelled on the sheet.
+NOTE_LABELS = {"thought": "Thought", "feeling": "Feeling", "backstory": "Backstory",
+               "habit": "Habit", "speculation": "Speculation",
+               "reported-speech": "Reported speech", "sound": "Sound", "smell": "Smell"}
+# Clauses that are the narrator's voice in a first-person chapter.
+INTERIOR = frozenset({"thought", "feeling", "backstory", "habit", "speculation"})
+
+# Dependency labels that start a clause of their own inside a sentence.
+_CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "csubj"})
+# A clause hanging on a thought or a report is what is thought or reported.
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "csubj"})
+# Verbs that link a subject to how it is or feels: "was angry", "grew afraid".
+_LINKING = frozenset({"be", "feel", "grow", "become", "get", "seem", "look", "turn",
+                      "appear", "remain", "go", "fall"})
+_SHARED_MODES = frozenset({"backstory", "speculation", "habit"})
+_INNER_DEPS = frozenset({"advcl", "relcl", "ccomp", "acl", "csubj", "xcomp"})
+_PAST_MODALS = frozenset({"must", "might", "may", "could", "would", "should"})
+_PERSON_PRONOUNS = frozenset({"i", "you", "he", "she", "we", "they", "me", "him", "her",
+                              "us", "them", "who", "whom", "my", "his", "their", "our"})
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_LIST_KEYS = ("thought_verbs", "speech_verbs", "speculation_adverbs", "speculation_phrases",
+              "habit_adverbs", "habit_phrases", "backstory_phrases", "sound_verbs",
+              "sound_nouns", "smell_verbs", "smell_nouns", "person_nouns")
+_STATE_LISTS = ("hold_verbs", "release_verbs", "spot_nouns")
+_STATE_MAPS = ("light_words", "weather_words", "time_words", "postures")
+_KEYS = (*_LIST_KEYS, *_STATE_LISTS, "feelings", "feeling_idioms", "tells", *_STATE_MAPS)
+
+
+@dataclass(frozen=True)
+class CameraLexicon:
+    """templates/camera.yaml, ready to match lemmas against."""
+
+    words: dict[str, frozenset[str]]            # list name -> lemmas
+    phrases: dict[str, tuple[re.Pattern, ...]]  # list name -> compiled phrases
+    feeling_of: dict[str, str]                  # a word -> its feeling
+    idioms: tuple[tuple[re.Pattern, str], ...]
+    tells: dict[str, str]                       # feeling -> verb phrase
+    state: dict = None                          # the scene-state lists (shots/state.py)
+
+    @classmethod
+    def from_data(cls, data: dict, path: Path | None = None) -> "CameraLexicon":
+        _check(data, path)
+        words = {key: frozenset(str(w).lower() for w in data.get(key) or ())
+                 for key in _LIST_KEYS if not key.endswith("_phrases")}
+        phrases = {key: tuple(_phrase(p) for p in data.get(key) or ())
+                   for key in _LIST_KEYS if key.endswith("_phrases")}
+        feeling_of = {str(w).lower(): str(feeling)
+                      for feeling, ws in (data.get("feelings") or {}).items() for w in ws or ()}
+        idioms = tuple((_phrase(text, loose=True), str(feeling))
+                       for text, feeling in (data.get("feeling_idioms") or {}).items())
+        state = {key: frozenset(str(w).lower() for w in data.get(key) or ())
+                 for key in _STATE_LISTS}
+        state.update({key: {str(k).lower() if key != "time_words" else str(k).upper():
+                            v for k, v in (data.get(key) or {}).items()}
+                      for key in _STATE_MAPS})
+        return cls(words=words, phrases=phrases, feeling_of=feeling_of, idioms=idioms,
+                   tells={str(k): str(v) for k, v in (data.get("tells") or {}).items()},
+                   state=state)
+
+    def has(self, key: str, tok) -> bool:
+        return tok.lemma_.lower() in self.words[key] or tok.lower_ in self.words[key]
+
+    def says(self, key: str, text: str) -> bool:
+        return any(p.search(text) for p in self.phrases[key])
+
+
+def is_person(tok, lexicon: CameraLexicon) -> bool:
+    """A word that stands for a person: a name, a personal pronoun, or a
+    noun of the lexicon's `person_nouns` ("the youth", "a boatman")."""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in _PERSON_PRONOUNS
+    return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" or (
+        tok.pos_ == "NOUN" and lexicon.has("person_nouns", tok))
+
+
+def _phrase(text: str, loose: bool = False) -> re.Pattern:
+    """A phrase of the lexicon as a pattern: whole words, any case, and `*`
+    for one word ("heart in * mouth": his, her, my ...). A `loose` phrase
+    (an idiom) lets one more word stand between its words ("heart WAS in
+    my mouth")."""
+    parts = [r"[\w'\u2019]+" if w == "*" else re.escape(w) for w in str(text).lower().split()]
+    gap = r"\s+(?:[\w'\u2019]+\s+)?" if loose else r"\s+"
+    return re.compile(r"(?<![\w'])" + gap.join(parts) + r"(?![\w'])", re.IGNORECASE)
+
+
+def _check(data, path: Path | None) -> None:
+    """Every key known, every list a list: a misspelt `thougth_verbs` must
+    not be ignored in silence."""
+    from ..yamlcheck import unknown_key
+    if not isinstance(data, dict):
+        raise ConfigError([(None, "should be a mapping of word lists")], path or "camera.yaml")
+    problems = []
+    for key, value in data.items():
+        if key not in _KEYS:
+            problems.append((None, unknown_key(str(key), str(key), _KEYS)))
+        elif key in (*_LIST_KEYS, *_STATE_LISTS) and not isinstance(value, list):
+            problems.append((None, f"'{key}' should be a list of words"))
+        elif key not in (*_LIST_KEYS, *_STATE_LISTS) and not isinstance(value, dict):
+            problems.append((None, f"'{key}' should be a mapping"))
+    if problems:
+        raise ConfigError(problems, path or "camera.yaml")
+
+
+def load_camera(project_root: Path | None) -> CameraLexicon:
+    """The project's templates/camera.yaml, or the built-in one: read again
+    only when the file changed (a build boards many chapters)."""
+    path = find_file("camera.yaml", project_root)
+    stat = path.stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path, mtime_ns: int, size: int) -> CameraLexicon:
+    return CameraLexicon.from_data(load_yaml_file(path) or {}, path)
+
+
+# ------------------------------------------------------------------ clauses
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the text: its own tokens (the clauses hanging on it
+    are clauses of their own) and what it shows."""
+
+    head: object                    # the spaCy token of its verb
+    tokens: tuple                   # its own tokens, in order
+    kind: str
+    feeling: str | None = None      # the tell to show, when it names a feeling
+    feeler: object = None           # the token of the one who feels it
+
+
+def sort_clauses(tokens, lexicon: CameraLexicon) -> list[Clause]:
+    """The clauses of a run of tokens (one sentence of narration, its
+    quotations taken out), each sorted by what it shows, in text order."""
+    tokens = list(tokens)
+    if not tokens:
+        return []
+    inside = {t.i for t in tokens}
+    heads = [t for t in tokens if _starts_clause(t, inside)]
+    if not heads:
+        heads = [tokens[0]]
+    head_ids = {h.i for h in heads}
+    own: dict[int, list] = {h.i: [] for h in heads}
+    for tok in tokens:
+        own[_clause_of(tok, head_ids, heads[0])].append(tok)
+    kinds: dict[int, Clause] = {}
+    # Heads in tree order (a clause's head before the clauses hanging on it),
+    # so a thought's content can take the thought's kind.
+    for head in sorted(heads, key=lambda h: _depth(h)):
+        parent = kinds.get(_clause_of(head.head, head_ids, head)) if head.head.i != head.i \
+            else None
+        kinds[head.i] = _sort(head, tuple(own[head.i]), parent, lexicon)
+    return [kinds[h.i] for h in heads]
+
+
+def _starts_clause(tok, inside: set[int]) -> bool:
+    if tok.dep_ == "ROOT" or tok.head.i not in inside:
+        return True
+    return tok.dep_ in _CLAUSE_DEPS and tok.pos_ in ("VERB", "AUX")
+
+
+def _clause_of(tok, head_ids: set[int], fallback) -> int:
+    seen = 0
+    while tok.i not in head_ids and tok.head.i != tok.i and seen < 64:
+        tok, seen = tok.head, seen + 1
+    return tok.i if tok.i in head_ids else fallback.i
+
+
+def _depth(tok) -> int:
+    depth = 0
+    while tok.head.i != tok.i and depth < 64:
+        tok, depth = tok.head, depth + 1
+    return depth
+
+
+def _sort(head, own: tuple, parent: Clause | None, lex: CameraLexicon) -> Clause:
+    if parent is not None and parent.kind in ("thought", "reported-speech", "speculation") \
+            and head.dep_ in _CONTENT_DEPS:
+        return Clause(head, own, parent.kind)       # what was thought or said
+    if parent is not None and parent.kind not in VISIBLE and head.dep_ == "conj" \
+            and not any(c.dep_ in _SUBJECTS for c in head.children) \
+            and (parent.kind in _SHARED_MODES or parent.head.dep_ in _INNER_DEPS):
+        # "had untied the ribbon and opened the folder", "as if he had come
+        # and might leave": the "had", the "as if" hold for both verbs.
+        return Clause(head, own, parent.kind)
+    text = " ".join(t.text for t in own)
+    feeling, feeler = _feeling(head, own, text, lex)
+    if feeling is not None:
+        return Clause(head, own, "feeling", feeling, feeler)
+    lemma = head.lemma_.lower()
+    if lex.has("thought_verbs", head) and head.pos_ == "VERB" and lemma not in lex.feeling_of:
+        return Clause(head, own, "thought", None, _subject(head))
+    if lex.has("speech_verbs", head) and _says_what(head):
+        return Clause(head, own, "reported-speech")
+    if lex.has("smell_verbs", head) or any(
+            lex.has("smell_nouns", t) for t in own if t.dep_ in (*_SUBJECTS, "dobj")):
+        return Clause(head, own, "smell")
+    if _is_sound(head, own, lex):
+        return Clause(head, own, "sound", None, _subject(head))
+    if _speculates(head, own, text, lex):
+        return Clause(head, own, "speculation")
+    if _habitual(head, own, text, lex):
+        return Clause(head, own, "habit")
+    if _before_the_moment(head, text, lex):
+        return Clause(head, own, "backstory")
+    subject = _subject(head)
+    if lemma in ("be", "have", "wear", "look", "seem") and subject is not None \
+            and _is_person(subject):
+        return Clause(head, own, "appearance")
+    if subject is not None and not _is_person(subject) and lemma in (
+            "be", "lie", "stand", "hang", "stretch", "shine", "glow", "fall", "rise"):
+        return Clause(head, own, "setting")
+    return Clause(head, own, "action")
+
+
+def _subject(head):
+    for tok in (head, head.head if head.dep_ in ("conj", "xcomp") else None):
+        if tok is None:
+            continue
+        found = next((c for c in tok.children if c.dep_ in (*_SUBJECTS, "expl")), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_person(tok) -> bool:
+    if tok.pos_ == "PRON":
+        return tok.lower_ in _PERSON_PRONOUNS
+    return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON"
+
+
+def _feeling(head, own: tuple, text: str, lex: CameraLexicon):
+    """(feeling, the one who feels it) when the clause names a feeling as a
+    state: "was angry", "felt a surge of fear", "fear gripped him", "his
+    heart in his mouth"; else (None, None). A feeling that only colours an
+    action ("slammed the door in anger") leaves the action to be seen."""
+    lemma = head.lemma_.lower()
+    subject = _subject(head)
+    if lemma in lex.feeling_of and head.pos_ == "VERB":
+        return lex.feeling_of[lemma], subject           # "he dreaded it"
+    if lemma in _LINKING:
+        for tok in own:
+            if tok.dep_ in ("acomp", "attr", "oprd", "dobj", "pobj", "xcomp") \
+                    and tok.lemma_.lower() in lex.feeling_of:
+                return lex.feeling_of[tok.lemma_.lower()], subject
+    if subject is not None and subject.lemma_.lower() in lex.feeling_of \
+            and subject.pos_ == "NOUN":
+        felt = next((c for c in head.children if c.dep_ in ("dobj", "dative")), None)
+        if felt is None:
+            felt = next((t for t in head.subtree if t.dep_ == "pobj" and _is_person(t)), None)
+        return lex.feeling_of[subject.lemma_.lower()], felt
+    for pattern, feeling in lex.idioms:
+        if pattern.search(text):
+            # "his heart sank": the one whose heart it is
+            owner = next((c for c in subject.children if c.dep_ == "poss"), None) \
+                if subject is not None else None
+            return feeling, owner if owner is not None else subject
+    return None, None
+
+
+def _says_what(head) -> bool:
+    """A speech verb that reports what was said ("told her the plan was
+    off", "asked whether", "said that"), not speech that is seen."""
+    return any(c.dep_ in ("ccomp", "xcomp", "dobj", "dative") or
+               (c.dep_ == "prep" and c.lower_ in ("about", "of", "that"))
+               for c in head.children)
+
+
+def _is_sound(head, own: tuple, lex: CameraLexicon) -> bool:
+    lemma = head.lemma_.lower()
+    if lemma in ("hear", "listen"):
+        return True
+    subject = _subject(head)
+    if subject is None or _is_person(subject):
+        return False
+    return lex.has("sound_verbs", head) or lex.has("sound_nouns", subject)
+
+
+def _speculates(head, own: tuple, text: str, lex: CameraLexicon) -> bool:
+    children = list(head.children)
+    modal = any(c.tag_ == "MD" and c.lower_ in _PAST_MODALS for c in children)
+    have = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in children)
+    if modal and have:
+        return True                                     # "must have rained"
+    if any(c.dep_ == "advmod" and lex.has("speculation_adverbs", c) for c in children):
+        return True
+    return lex.says("speculation_phrases", text) or (
+        head.dep_ == "advcl" and _as_if(head))
+
+
+def _as_if(head) -> bool:
+    """"as if she had been struck": a clause of what only seems."""
+    marks = [c for c in head.children if c.dep_ == "mark"]
+    return any(m.lower_ in ("if", "though") and m.i > 0 and m.nbor(-1).lower_ == "as"
+               for m in marks)
+
+
+def _habitual(head, own: tuple, text: str, lex: CameraLexicon) -> bool:
+    children = list(head.children)
+    if any(c.dep_ == "advmod" and lex.has("habit_adverbs", c) for c in children):
+        return True
+    would = any(c.tag_ == "MD" and c.lower_ == "would" for c in children)
+    if would and not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in children) \
+            and not any(c.dep_ == "mark" for c in children):
+        return True                                     # "he would sit for hours"
+    return lex.says("habit_phrases", text)
+
+
+def _before_the_moment(head, text: str, lex: CameraLexicon) -> bool:
+    """A past perfect ("had been a soldier", "had put in a floor"), but not
+    a progressive one ("had been standing there for two hours" is what is
+    seen now), or a clause of "years ago", "as a child"."""
+    children = list(head.children)
+    perfect = any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d", "\u2019d")
+                  for c in children) and head.tag_ == "VBN"
+    if head.lower_ == "had" and head.dep_ in ("ROOT", "conj") and not any(
+            c.dep_ == "aux" for c in children) and any(c.dep_ == "dobj" for c in children):
+        perfect = False                 # "he had a shovel": possession, seen
+    if perfect:
+        return True
+    return lex.says("backstory_phrases", text) or any(c.lower_ == "ago" for c in head.subtree)
+
+
+# -------------------------------------------------------------- the tells
+def tell(key: str, lexicon: CameraLexicon, who: str, plural: bool) -> str:
+    """The visible sign of a feeling (or of thinking, listening...) on
+    `who`, as a sentence: "Mara stares hard, jaw set." ("" when the lexicon
+    has none)."""
+    phrase = lexicon.tells.get(key)
+    if not phrase or not who:
+        return ""
+    found = re.match(r"\s*([A-Za-z]+)(.*)$", phrase)
+    if found is None:
+        return ""
+    verb, rest = found.groups()
+    text = f"{who} {agree(verb.lower(), plural)}{rest}".strip()
+    return text[:1].upper() + text[1:] + "."
