@@ -37,9 +37,10 @@ NOTE_LABELS = {"thought": "Thought", "feeling": "Feeling", "backstory": "Backsto
 INTERIOR = frozenset({"thought", "feeling", "backstory", "habit", "speculation"})
 
 # Dependency labels that start a clause of their own inside a sentence.
-_CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "csubj"})
+_CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "csubj",
+                          "xcomp", "pcomp"})
 # A clause hanging on a thought or a report is what is thought or reported.
-_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "csubj"})
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "csubj", "pcomp"})
 # Verbs that link a subject to how it is or feels: "was angry", "grew afraid".
 _LINKING = frozenset({"be", "feel", "grow", "become", "get", "seem", "look", "turn",
                       "appear", "remain", "go", "fall"})
@@ -179,7 +180,24 @@ def sort_clauses(tokens, lexicon: CameraLexicon) -> list[Clause]:
         parent = kinds.get(_clause_of(head.head, head_ids, head)) if head.head.i != head.i \
             else None
         kinds[head.i] = _sort(head, tuple(own[head.i]), parent, lexicon)
+    _complements_decide(heads, kinds, head_ids)
     return [kinds[h.i] for h in heads]
+
+
+def _complements_decide(heads, kinds: dict, head_ids: set[int]) -> None:
+    """A verb whose complement is a thought is one too: "labored to make
+    himself believe", "seemed to think", "it is hard to know what to do"
+    (left alone, "he labors to make" would be a broken sentence)."""
+    for head in sorted(heads, key=_depth, reverse=True):
+        clause = kinds[head.i]
+        if clause.kind not in ("thought", "feeling", "speculation") \
+                or head.dep_ not in _CONTENT_DEPS or head.head.i == head.i:
+            continue
+        parent_id = _clause_of(head.head, head_ids, head)
+        parent = kinds.get(parent_id)
+        if parent is not None and parent.kind in VISIBLE and parent_id != head.i:
+            kinds[parent_id] = Clause(parent.head, parent.tokens, clause.kind,
+                                      clause.feeling, clause.feeler)
 
 
 def _starts_clause(tok, inside: set[int]) -> bool:

@@ -304,10 +304,15 @@ def _plural(noun) -> bool:
 _SINGULAR_DETERMINERS = {"each", "either", "neither", "another", "every", "one", "much"}
 
 
+# Words for a share of many that spaCy may tag as adjectives ("many of the men").
+_SHARE_WORDS = {"many", "several", "few", "most", "all", "both", "some"}
+
+
 def _part_of_many(noun) -> bool:
     """"all of them turned", "both of the men", "some of the dishes": a
     determiner standing for a share of a plural."""
-    if noun.tag_ != "DT" or noun.lower_ in _SINGULAR_DETERMINERS:
+    if noun.lower_ in _SINGULAR_DETERMINERS or not (
+            noun.tag_ in ("DT", "PDT") or noun.lower_ in _SHARE_WORDS):
         return False
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
@@ -489,10 +494,26 @@ def _orphaned(clause, clause_of) -> set[int]:
         return set()
     subject = _subject_of_clause(clause)
     if head.dep_ in ("relcl", "acl", "ccomp", "xcomp", "csubj") or subject is None \
-            or subject.lower_ in ("it", "this", "that", "which"):
+            or subject.lower_ in ("it", "this", "that", "which", "who", "whom", "what") \
+            or _another_orphan_kept(clause, clause_of):
         return {t.i for t in clause.tokens}     # "as it cooled": about what is gone
     return {c.i for c in head.children
             if c.dep_ == "mark" or (c.tag_ == "WRB" and c.i < head.i)}
+
+
+def _another_orphan_kept(clause, clause_of) -> bool:
+    """Of the clauses left standing once the one they hang on is gone
+    ("[I remember his breath hanging] as he strode off, and [the last sound]
+    as he turned the rock"), only the first is kept: two of them side by
+    side read as one broken sentence."""
+    for other in dict.fromkeys(clause_of.values()):
+        if other is clause:
+            return False
+        parent = clause_of.get(other.head.head.i)
+        if other.kind in VISIBLE and other.head.dep_ == "advcl" and parent is not None \
+                and parent is not other and parent.kind not in VISIBLE:
+            return True
+    return False
 
 
 def _mend(tokens, clauses, clause_of, drop: set[int]) -> set[int]:
