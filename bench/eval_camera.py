@@ -536,9 +536,19 @@ def names_scene_time(text: str, time_of_day: str | None) -> bool | None:
 
 
 def content_free_labels(text: str) -> list[str]:
-    """Every `Name: a man.`-style label in a prompt."""
+    """Every `Name: a man.`-style label in a prompt ("The man's point of view: the
+    woman" names a framing, not a person, and is not one)."""
     return [f"{m.group('name').strip()}: {m.group(0).split(':', 1)[1].strip()}"
-            for m in _LABEL_RE.finditer(text)]
+            for m in _LABEL_RE.finditer(text)
+            if not re.search(r"['’]s\b", m.group("name"))]
+
+
+def without(text: str, fixed) -> str:
+    """`text` with every one of the `fixed` strings taken out (any case)."""
+    for piece in fixed:
+        if piece:
+            text = re.sub(re.escape(piece), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def has_ellipsis(text: str) -> bool:
@@ -781,8 +791,11 @@ def read_prompt_files(folder: Path, shots: list[dict]) -> dict[str, list[tuple[i
     return out
 
 
-def measure_board(folder: Path, nlp, dictionary, extra_known: frozenset[str] = frozenset()
-                  ) -> BoardReport:
+def measure_board(folder: Path, nlp, dictionary, extra_known: frozenset[str] = frozenset(),
+                  style_look: str = "") -> BoardReport:
+    """Every figure of one chapter's board.  `extra_known`: words to accept (the
+    project file's); `style_look`: the project's style.look, which is in every
+    prompt and so says nothing of a shot's own light."""
     data = json.loads((folder / "shots.json").read_text(encoding="utf-8"))
     shots = data.get("shots", [])
     source_path = Path(data.get("source", {}).get("path", ""))
@@ -800,6 +813,10 @@ def measure_board(folder: Path, nlp, dictionary, extra_known: frozenset[str] = f
             known |= source_words(name)
     rare = rare_bases(known, dictionary)
     scene_time = {s["id"]: s.get("time_of_day") for s in data.get("scenes", [])}
+    # Words that are in a prompt whatever the shot: the look, and each character's
+    # bible description ("dark hair" is not a dark scene).
+    fixed = [style_look] + [c.get("description") or "" for c in data.get("characters", [])]
+    fixed.sort(key=len, reverse=True)
     report = BoardReport(slug=folder.name, source=str(source_path), shots=len(shots),
                          tally=Tally(), shots_data=shots)
     t = report.tally
@@ -841,8 +858,9 @@ def measure_board(folder: Path, nlp, dictionary, extra_known: frozenset[str] = f
         for tool in ("midjourney", "flux"):
             variants = prompts.get(tool) or []
             if variants:
-                t.add("no_light", not has_time_or_light(variants[0]))
-                named = names_scene_time(variants[0], scene_time.get(shot.get("scene")))
+                own = without(variants[0], fixed)
+                t.add("no_light", not has_time_or_light(own))
+                named = names_scene_time(own, scene_time.get(shot.get("scene")))
                 if named is not None:
                     t.add("no_scene_time", not named)
         # 4-5 on the description (prompts below, from the files)
@@ -997,7 +1015,8 @@ def print_group(name: str, reports: list[BoardReport], sample: int, seed: int,
 
     p(f"\n== {name}: {len(reports)} chapter(s), {sum(r.shots for r in reports)} shots ==")
     headers = ["chapter", "shots"] + [h for _, h, _ in METRICS]
-    rows = [[r.slug, str(r.shots)] + [cell(r.tally, k) for k, _, _ in METRICS] for r in reports]
+    rows = [[_clip(r.slug, 36), str(r.shots)] + [cell(r.tally, k) for k, _, _ in METRICS]
+            for r in reports]
     rows.append(["TOTAL", str(sum(r.shots for r in reports))]
                 + [cell(total, k) for k, _, _ in METRICS])
     widths = [max(len(row[i]) for row in rows + [headers]) for i in range(len(headers))]
@@ -1164,6 +1183,7 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
     from novel2board.analyse import load_nlp
+    from novel2board.config import load_config
 
     with tempfile.TemporaryDirectory(prefix="eval_camera_") as tmp:
         work = args.out.resolve() if args.out else Path(tmp)
@@ -1203,7 +1223,8 @@ def main(argv=None) -> int:
                   f"(project file: {cfg or 'none'}) ...", file=sys.stderr, flush=True)
             folders = board(paths, out, cfg, args.jobs, empty)
             extra = source_words(cfg.read_text(encoding="utf-8-sig")) if cfg else frozenset()
-            reports = [measure_board(f, nlp, dictionary, extra) for f in folders]
+            look = load_config(cfg.resolve()).style.look if cfg else ""
+            reports = [measure_board(f, nlp, dictionary, extra, look) for f in folders]
             print(f"  {len(folders)} chapter(s) in {time.perf_counter() - started:.0f} s",
                   file=sys.stderr, flush=True)
             total = print_group(name, reports, args.sample, args.seed)

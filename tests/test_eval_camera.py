@@ -104,6 +104,13 @@ def test_time_or_light(text, lit):
     assert ec.has_time_or_light(text) is lit
 
 
+def test_fixed_words_say_nothing_of_the_shots_light():
+    look = "muted teal palette, soft haze"
+    prompt = "Ilse: a woman with dark hair. Ilse reads. Muted teal palette, soft haze. --v 7"
+    assert ec.has_time_or_light(prompt)
+    assert not ec.has_time_or_light(ec.without(prompt, [look, "a woman with dark hair"]))
+
+
 def test_scene_time_must_be_the_scenes_own():
     assert ec.names_scene_time("A moonlit yard.", "NIGHT") is True
     assert ec.names_scene_time("A sunlit yard.", "NIGHT") is False
@@ -120,6 +127,7 @@ def test_scene_time_must_be_the_scenes_own():
     ("keep the same face, hairstyle and clothing. Alice: a woman.", ["Alice: a woman"]),
     ("Mara: a woman in a grey wool coat, cropped silver hair.", []),
     ("The setting: The control room. Lighting: hard side light.", []),
+    ("The man's point of view: the woman.", []),
 ])
 def test_content_free_labels(text, labels):
     assert ec.content_free_labels(text) == labels
@@ -261,6 +269,9 @@ def test_measure_board(nlp, dictionary, tmp_path):
     assert t.get("same_video") == (1, 2)
     assert t.get("lens_only") == (2, 2)           # identical variants change nothing either
     assert t.get("variant_changes") == (0, 3)
+    # the project's look is in every prompt: its words are not the shot's light
+    again = ec.measure_board(tmp_path / "ch", nlp, dictionary, style_look="at dusk")
+    assert again.tally.get("no_light") == (4, 4)
 
 
 def test_a_run_end_to_end(tmp_path, capsys):
