@@ -38,8 +38,8 @@ formats json and prompts only), reads back every `<slug>/shots.json` and
 
 The classifiers here are the yardstick: they use spaCy and the word lists
 below, never novel2board's own classifiers (novel2board.shots.*), so a rule
-in the pipeline cannot grade itself.  Only `load_nlp` (the same model) and
-`build` are borrowed.
+in the pipeline cannot grade itself.  Only `load_nlp` (the same model),
+`build` and `load_config` (to read a project file's style.look) are borrowed.
 
 Chapters are boarded with their own folder's novel2board.yaml if it has one
 (or --config FILE), else with no project file at all: the run happens in an
@@ -52,8 +52,9 @@ that brings it to 2,000 words, written to a work folder as <id>.txt and
 boarded with no project file.  The 100 ids are split ONCE, by rule: sorted by
 their Gutenberg number, the 1st, 3rd, 5th... are "dev" (rules may be
 developed looking at these), the 2nd, 4th, 6th... are "held-out" (only
-reported, never looked at while writing rules).  --limit K takes the first K
-of each half in that order (default 10; 0 for all 50).
+reported, never looked at while writing rules: only their figures are
+printed, unless --show-held-out).  --limit K takes the first K of each half
+in that order (default 10; 0 for all 50).
 
 Prints a table (and, with --sample N, N shots of each group to read); with
 --json FILE writes every figure and finding.  It measures, it does not
@@ -1004,7 +1005,9 @@ def cell(tally: Tally, key: str) -> str:
 
 
 def print_group(name: str, reports: list[BoardReport], sample: int, seed: int,
-                stream=None) -> Tally:
+                stream=None, details: bool = True) -> Tally:
+    """The group's table and totals; with `details`, also the words, labels,
+    sentences and sample shots behind them (never for held-out by default)."""
     stream = stream or sys.stdout
     total = Tally()
     for r in reports:
@@ -1039,6 +1042,9 @@ def print_group(name: str, reports: list[BoardReport], sample: int, seed: int,
     p("  same video variants by list: " + ", ".join(
         f"{k[len('same_video.'):]} {cell(total, k)}" for k in sorted(total.counts)
         if k.startswith("same_video.")))
+    if not details:
+        p("  (held-out: figures only; --show-held-out prints what is behind them)")
+        return total
     words = Counter()
     examples = {}
     for r in reports:
@@ -1103,10 +1109,15 @@ def sample_shots(reports: list[BoardReport], n: int, seed: int) -> list[tuple[st
     return rng.sample(everything, min(n, len(everything)))
 
 
-def group_json(reports: list[BoardReport], total: Tally, sample: int, seed: int) -> dict:
+def group_json(reports: list[BoardReport], total: Tally, sample: int, seed: int,
+               details: bool = True) -> dict:
     def figures(tally: Tally) -> dict:
         return {key: {"n": num, "of": den, "share": round(num / den, 4) if den else None}
                 for key, (num, den) in sorted(tally.counts.items())}
+    if not details:
+        return {"total": figures(total),
+                "chapters": [{"slug": r.slug, "shots": r.shots, "figures": figures(r.tally)}
+                             for r in reports]}
     return {
         "total": figures(total),
         "chapters": [{
@@ -1130,7 +1141,8 @@ def group_json(reports: list[BoardReport], total: Tally, sample: int, seed: int)
 def git_commit() -> str:
     try:
         rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+                             capture_output=True, text=True, timeout=10,
+                             check=False).stdout.strip()
         dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain",
                                 "--untracked-files=no"], capture_output=True, text=True,
                                timeout=10, check=False).stdout.strip()
@@ -1169,6 +1181,10 @@ def parse_args(argv=None):
     ap.add_argument("--sample", type=int, default=5,
                     help="print N shots of each group to read (default 5; 0: none)")
     ap.add_argument("--seed", type=int, default=13, help="seed of the sample (default 13)")
+    ap.add_argument("--show-held-out", action="store_true",
+                    help="also print (and dump) the sentences, words and sample shots behind "
+                         "the held-out figures; by default they are figures only, so that no "
+                         "rule is written looking at them")
     ap.add_argument("-j", "--jobs", type=int, default=None,
                     help="boarding processes (default: one per core)")
     ap.add_argument("-v", "--verbose", action="store_true", help="show the pipeline's log")
@@ -1227,8 +1243,9 @@ def main(argv=None) -> int:
             reports = [measure_board(f, nlp, dictionary, extra, look) for f in folders]
             print(f"  {len(folders)} chapter(s) in {time.perf_counter() - started:.0f} s",
                   file=sys.stderr, flush=True)
-            total = print_group(name, reports, args.sample, args.seed)
-            dump["groups"][name] = group_json(reports, total, args.sample, args.seed)
+            details = args.show_held_out or name != "LitBank held-out"
+            total = print_group(name, reports, args.sample, args.seed, details=details)
+            dump["groups"][name] = group_json(reports, total, args.sample, args.seed, details)
             dump["groups"][name]["paths"] = [str(p) for p in paths]
             dump["groups"][name]["project_file"] = str(cfg) if cfg else None
         dump["metrics"] = {key: what for key, _, what in METRICS} | dict(TEXT_METRICS)

@@ -291,3 +291,14 @@ def test_a_run_end_to_end(tmp_path, capsys):
     assert group["total"]["nonvisual"]["of"] >= 1
     assert len(group["sample"]) == 1
     assert (tmp_path / "out" / "chapters" / "one" / "shots.json").is_file()
+
+
+def test_held_out_prints_figures_only(nlp, dictionary, tmp_path, capsys):
+    report = ec.measure_board(_fake_board(tmp_path), nlp, dictionary)
+    ec.print_group("LitBank held-out", [report], sample=1, seed=13, details=False)
+    hidden = capsys.readouterr().out
+    ec.print_group("LitBank dev", [report], sample=1, seed=13)
+    shown = capsys.readouterr().out
+    assert "TOTAL" in hidden and "remaineds" not in hidden and "sample" not in hidden
+    assert "remaineds" in shown and "Mara: a woman" in shown and "sample (1 shots" in shown
+    assert "sentence" not in json.dumps(ec.group_json([report], report.tally, 1, 13, False))
