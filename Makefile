@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: board test golden bench eval clean
+.PHONY: board test golden bench eval eval-camera clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval_litbank.py ../shared/data/litbank
+
+# What the board's words say (#13): docs/camera.md.  Measures, never fails on a figure.
+eval-camera: $(STAMP)
+	$(BIN)/python bench/eval_camera.py chapters/ --litbank ../shared/data/litbank
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
