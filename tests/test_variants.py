@@ -245,6 +245,19 @@ def test_a_look_from_the_text_stands_in_for_a_missing_description(tmp_path):
     assert video(p)[0].startswith("The first man hands the woman a rope. The second man watches.")
 
 
+def test_the_warning_no_longer_promises_a_man_a_woman_or_a_person():
+    from novel2board.prompts import undescribed_warning
+    message = undescribed_warning(["The Ferryman"])
+    assert "man, woman or person" not in message and "only name them" in message
+
+
+def test_a_name_after_the_late_becomes_no_double_article():
+    from novel2board.prompts.motion import replace_names
+    names = {"John Jacob Astor": "the man", "Ann": "the woman"}
+    assert replace_names("The late John Jacob Astor nods. Ann waves at the door Ann opened.",
+                         names) == "The late man nods. The woman waves at the door the woman opened."
+
+
 def test_sdxl_chunks_skip_a_character_without_a_label(tmp_path):
     config = make_config(tmp_path)
     clerk = Character(id="the-clerk", name="the clerk", aliases=(), gender="female", mentions=2)

@@ -36,7 +36,7 @@ from ..resources import load_data
 from ..templating import get_template, may_read, render_template, sentence
 from .motion import MotionLexicon, beat_of, motion_text, visible_text
 from .tokens import clip_tokens
-from .trim import Passage, Pieces, drop_order, fit, passage
+from .trim import Pieces, drop_order, fit, passage
 
 log = logging.getLogger(__name__)
 
@@ -518,7 +518,7 @@ class PromptDrafter:
                            camera_moves=shot.movement not in _STILL_MOVES)
             if not motion and not speech:
                 motion = self.lexicon.still
-            subject = _subject_phrase(people, names, tool)
+            subject = _subject_phrase(people, names)
             base = dict(common, tool=tool, tool_key=key, speech=speech,
                         clips=clips_for(shot.duration_s, tool.get("clips") or [5]))
             contexts = [dict(base, variant=v, seed=v.seed, video_variant=vv, camera=vv.camera,
@@ -647,8 +647,8 @@ def undescribed_warning(names) -> str:
     names = list(dict.fromkeys(names))
     listed = ", ".join(f"'{n}'" for n in names)
     who = f"character {listed} is" if len(names) == 1 else f"{len(names)} characters are"
-    warning = (f"{who} in frame with no description, so prompts describe them only as a "
-               f"man, woman or person")
+    warning = (f"{who} in frame with no description, so image prompts only name them "
+               f"(or give the look the text shows)")
     if len(names) > 1:
         warning += f": {listed}"
     return (f"{warning}; add `description: \"age, build, face, hair, clothes\"` under "
@@ -732,7 +732,7 @@ def _distinguish(people: list[Person]) -> list[Person]:
         out.append(replace(p, noun=noun))
     return out
 
-def _subject_phrase(people: list[Person], names: dict[str, str], tool: dict) -> str:
+def _subject_phrase(people: list[Person], names: dict[str, str]) -> str:
     """Who the camera holds on or follows: "the woman" (or the tool's lone
     subject, "the subject"), "both of them", "the group", "the action"."""
     if not people:

@@ -170,13 +170,25 @@ def is_motion(sentence: str, lexicon: MotionLexicon) -> bool:
     return bool(words)
 
 
+# "The late John Jacob Astor" -> "the late man", not "The late the man".
+_BEFORE_NAME = (r"((?<![\w])(?:[Tt]he|[Aa]n?) (?:(?:late|old|young|little|poor|dear|great|"
+                r"good|elder|younger|famous|unfortunate) )?)?")
+
+
 def replace_names(text: str, names: dict[str, str]) -> str:
     """Every name or alias (longest first, whole words) by its noun phrase."""
     for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
+        pattern = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
         noun = names[name]
-        text = pattern.sub(lambda m, noun=noun: _possessive(noun, m.group(0)), text)
+        text = pattern.sub(lambda m, noun=noun: _named(noun, m), text)
     return _capitalise_sentences(text)
+
+
+def _named(noun: str, m: re.Match) -> str:
+    before, matched = m.group(1) or "", m.group(0)[len(m.group(1) or ""):]
+    if before and noun.startswith("the "):
+        noun = noun[4:]
+    return before + _possessive(noun, matched)
 
 
 def _possessive(noun: str, matched: str) -> str:
