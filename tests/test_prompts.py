@@ -14,7 +14,8 @@ from novel2board.errors import TemplateError
 from novel2board.model import Character, DialogueLine, Location, Shot
 from novel2board.prompts import PromptDrafter, undescribed_warning
 from novel2board.prompts.draft import aspect_for_midjourney, clip_length, clips_for
-from novel2board.prompts.motion import MotionLexicon, motion_text, trim_words, visible_text
+from novel2board.prompts.motion import MotionLexicon, motion_text, visible_text
+from novel2board.prompts.trim import fit_words
 from novel2board.prompts.tokens import clip_tokens
 
 LOOK = "hand-painted gouache, ochre and slate palette, low winter sun, 50mm film grain"
@@ -125,7 +126,7 @@ def test_the_style_look_is_identical_in_every_image_prompt(drafter):
             assert LOOK in prompt
 
 
-def test_a_character_without_description_is_named_once_and_drawn_by_gender(config, caplog):
+def test_a_character_without_description_is_warned_once_and_gets_no_label(config, caplog):
     stranger = Character(id="the-ferryman", name="The Ferryman", aliases=(),
                          gender="male", mentions=2, description=None)
     drafter = PromptDrafter(config, people(config, (stranger,)), PLACES, variants=3)
@@ -139,7 +140,11 @@ def test_a_character_without_description_is_named_once_and_drawn_by_gender(confi
     assert "The Ferryman" in message and "description" in message
     assert "novel2board.yaml" in message and "novel2board cast" in message
     p = drafter.draft(shot(subjects=("the-ferryman",), description="The Ferryman rows."), None)
-    assert all("a man" in prompt for prompt in p.flux)     # never "he", never empty
+    # The action names him; "The Ferryman: a man." would tell a model nothing.
+    for prompt in image_prompts(p):
+        assert "The Ferryman:" not in prompt and "a man" not in prompt, prompt
+    for prompt in [*p.midjourney, *p.flux, *(s.prompt for s in p.sdxl)]:
+        assert prompt.split("), ")[-1].startswith("The Ferryman rows")
 
 
 def test_the_undescribed_warning_lists_the_names_and_gives_the_advice_once():
@@ -191,8 +196,9 @@ def test_an_action_is_not_cut_to_its_opening_when_or_where(drafter):
     for prompt in p.midjourney:
         assert "the only lit window" in prompt.split(" --")[0]
     openers = frozenset({"at"})
-    assert trim_words(action, 8, openers).endswith("on the plateau")
-    assert trim_words(action, 8) == "At ten past two in the morning"
+    assert fit_words(action, 8, openers) == action          # one thought: kept whole
+    opening = "At ten past two in the morning, walking to the door, Wren stops."
+    assert fit_words(opening, 4, openers) == opening        # never just "At ten past two"
 
 
 def test_midjourney_trims_the_action_not_the_bible(drafter):
@@ -278,11 +284,10 @@ def test_video_prompts_are_motion_only_per_tool(drafter):
 
 
 def test_video_has_exactly_one_camera_move(drafter):
-    from novel2board.resources import load_data
-    moves = load_data("video_tools.yaml", None)["camera_moves"].values()
-    for movement in ("static", "pan", "orbit", "handheld"):
-        prompt = dict(drafter.draft(shot(movement=movement), None).extra)["video_kling"][0]
-        assert sum(m in prompt for m in moves) == 1, prompt
+    for movement in ("static", "pan", "orbit", "handheld", "tracking"):
+        for prompt in dict(drafter.draft(shot(movement=movement), None).extra)["video_kling"]:
+            moves = re.findall(r"(?:^|\. )(?:The camera|Handheld camera)", prompt)
+            assert len(moves) == 1, prompt
 
 
 def test_veo_speech_has_a_colon_and_no_quotation_marks(drafter):
@@ -325,9 +330,9 @@ def test_motion_helpers():
     assert visible_text("Ann walks to the door and...") == "Ann walks to the door"
     assert motion_text("The room is dark. Ann is shaking. Ann thinks.",
                        {"Ann": "the woman"}, lexicon) == "The woman is shaking"
-    assert trim_words("one two three, four five six seven eight nine ten", 6) == \
-        "one two three"
-    assert trim_words("short text", 6) == "short text"
+    assert fit_words("Ann walks to the door, waving at the crowd. She waits there.", 6) == \
+        "Ann walks to the door."
+    assert fit_words("short text", 6) == "short text"
 
 
 # --------------------------------------------------------------- variants
@@ -347,7 +352,7 @@ def test_a_variant_that_changes_nothing_is_skipped(drafter):
     plain = drafter.variants(shot(), [])
     assert "low angle" in [v.name for v in plain]
     for v in plain[1:]:
-        assert v.change in ("lens", "angle", "light", "seed")
+        assert v.change in ("size", "angle", "staging", "light", "lens", "seed")
 
 
 def test_a_character_seed_fixes_the_seeds_of_their_shots(drafter):
@@ -405,28 +410,34 @@ def test_a_video_template_that_reads_the_variant_gets_one_prompt_per_variant(tmp
     kling = dict(p.extra)["video_kling"]
     assert len(kling) == 4 and len(set(kling)) == 4
     assert all(f"seed {seed}." in text for text, seed in zip(kling, p.seeds))
-    runway = dict(p.extra)["video_runway"]       # the built-in reads no variant: one text
-    assert len(runway) == 4 and len(set(runway)) == 1
+    # The built-in reads no variant: rendered once per camera move and pace,
+    # which differ from variant to variant.
+    runway = dict(p.extra)["video_runway"]
+    assert len(runway) == 4 and len(set(runway)) == 4
 
 
-@pytest.mark.parametrize("budget", range(20, 50))
-def test_a_midjourney_prompt_rendered_whole_is_the_one_trimming_gives(tmp_path, budget,
-                                                                      monkeypatch):
-    """Once a variant fits the word budget whole, the next is rendered whole
-    first (one render, not two).  Over budgets where some variants fit and
-    some must be cut, the prompts are the ones the trimming alone gives."""
+@pytest.mark.parametrize("budget", range(20, 52, 2))
+def test_a_midjourney_prompt_that_fits_is_the_whole_one(tmp_path, budget):
+    """Over budgets where some variants fit and some must be cut: a variant
+    whose whole text fits is exactly the whole render; the others keep to
+    the budget, or have nothing left to drop but the action's first sentence."""
     text = PROJECT.replace(LOOK, "gouache, ochre palette").replace(WREN, "a wiry girl")
     config = make_config(tmp_path, text)
     drafter = PromptDrafter(config, people(config), PLACES, 6)
-    drafter.limits = dict(drafter.limits, midjourney=dict(drafter.limits["midjourney"],
-                                                          max_words=budget))
-    the_shot = shot(description="Wren Halloway kicks a stone across the salt and "
-                                "watches it skid away toward the pump house.")
-    fast = drafter.draft(the_shot, "salt-pans").midjourney
-    monkeypatch.setattr(PromptDrafter, "_whole_midjourney", lambda *_: None)
-    assert drafter.draft(the_shot, "salt-pans").midjourney == fast
-    if budget >= 40:        # short look and description: the whole text fits
-        assert all("toward the pump house. White salt pans cracked" in p for p in fast)
+    drafter._mj_budget = budget
+    the_shot = shot(description="Wren Halloway kicks a stone across the salt. It skids "
+                                "away toward the pump house.")
+    prompts = drafter.draft(the_shot, "salt-pans").midjourney
+    full = PromptDrafter(config, people(config), PLACES, 6)
+    full._mj_budget = 1000
+    whole = full.draft(the_shot, "salt-pans").midjourney
+    for cut, entire in zip(prompts, whole):
+        if len(entire.split(" --")[0].split()) <= budget:
+            assert cut == entire
+        else:       # the later sentence goes; the first always stays
+            assert cut == entire.replace(" It skids away toward the pump house.", "")
+    if budget >= 50:        # short look and description: the whole text fits
+        assert prompts == whole
 
 
 def test_a_misspelt_template_variable_is_an_error_naming_the_file(tmp_path):
@@ -443,7 +454,7 @@ def test_a_first_person_narrator_takes_the_bible_entry_aliased_narrator(tmp_path
     config = make_config(tmp_path)
     plain = PromptDrafter(config, people(config, (narrator,)), PLACES, 1)
     p = plain.draft(shot(subjects=("narrator",), description="I wade in."), None)
-    assert "a person" in p.flux[0]
+    assert "a person" not in p.flux[0] and "Narrator:" not in p.flux[0]
     assert len(plain.warnings) == 1 and "alias 'Narrator'" in plain.warnings[0]
     config = make_config(tmp_path, PROJECT.replace("aliases: [Wren]", "aliases: [Wren, Narrator]"))
     drafter = PromptDrafter(config, people(config, (narrator,)), PLACES, 1)
@@ -517,6 +528,6 @@ def test_a_character_named_in_lower_case_starts_its_sentence_with_a_capital(tmp_
     drafter = PromptDrafter(config, people(config, (soldier,)), PLACES, 1)
     p = drafter.draft(shot(subjects=("the-soldier",),
                            description="The soldier steps into the road."), None)
-    assert p.flux[0].startswith("The soldier: a man. The soldier steps into the road.")
+    assert p.flux[0].startswith("The soldier steps into the road.")
     # the video prompt still knows him by the name the description uses
     assert dict(p.extra)["video_kling"][0].startswith("The man steps into the road")

@@ -7,11 +7,18 @@ keeps the promises every prompt makes:
 
 - each image prompt of a shot carries the description of every character in
   frame word for word, and the project's style look word for word;
-- a Midjourney prompt stays near 60 words by trimming the shot's action and
-  setting, never the look or a description;
+- a character without a description is given as the look the text gives
+  them, or named by the action alone: never "X: a man.";
+- a Midjourney prompt stays near 60 words, and SDXL's action, setting and
+  scene state within one CLIP chunk, by dropping whole sentences and
+  clauses by priority (trim.py), never the look or a description, never a
+  cut mid-thought;
 - an SDXL prompt puts the characters first, so they fall inside CLIP's first
   75 tokens whenever their descriptions are short enough to;
-- a video prompt says only what moves, per tool (Kling, Runway, Veo, ...).
+- the image variants of a shot change its size, angle, staging or light
+  (templates/variants.yaml);
+- a video prompt says only what moves, per tool (Kling, Runway, Veo, ...),
+  and its variants differ by camera move or pace (templates/video_tools.yaml).
 """
 
 from __future__ import annotations
@@ -19,24 +26,34 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..analyse.places import load_lexicon as load_place_lexicon
 from ..config import CharacterBible, Config
 from ..errors import Novel2BoardError
-from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts
+from ..model import Character, Location, SdxlPrompt, Shot, ShotPrompts, ShotState
 from ..resources import load_data
 from ..templating import get_template, may_read, render_template, sentence
-from .motion import MotionLexicon, motion_text, trim_words, visible_text
+from .motion import MotionLexicon, beat_of, motion_text, visible_text
 from .tokens import clip_tokens
+from .trim import Pieces, drop_order, fit, passage
 
 log = logging.getLogger(__name__)
 
 IMAGE_TOOLS = ("midjourney", "flux", "sdxl")
 _NOUN = {"female": "woman", "male": "man", "unknown": "person"}
 _FALLBACK = {"female": "a woman", "male": "a man", "unknown": "a person"}
+# Where on screen, as a video prompt tells two people apart.
+_SIDE = {"left": "on the left", "right": "on the right", "center": "in the middle",
+         "center-left": "left of centre", "center-right": "right of centre"}
 _LENS_RANGE = (12, 300)         # what real cine lenses cover
-_VARIANT_VARIABLES = frozenset({"variant", "seed"})
+# The shot sizes from wide to tight: a size_step variant moves along it.
+SIZES = ("EWS", "WS", "FS", "MS", "MCU", "CU", "ECU")
+_VARIANT_VARIABLES = frozenset({"variant", "seed", "video_variant"})
+# Video context values that differ between the variants of one shot: a video
+# template that reads no variant is rendered once per distinct set of them.
+_VIDEO_VARYING = ("motion", "camera", "move", "pace")
+_STILL_MOVES = frozenset({"static", "hold"})
 
 
 # --------------------------------------------------------------- the values
@@ -49,7 +66,21 @@ class Variant:
     angle: str
     light: str
     seed: int
-    change: str = "none"        # none | lens | angle | light | seed
+    change: str = "none"        # none | size | angle | staging | light | lens | seed
+    size: str = "MS"            # the shot size this variant frames (the plan's, or a step off)
+    staging: str = ""           # composition words ("seen from behind")
+    size_step: int = 0
+
+
+@dataclass(frozen=True)
+class VideoVariant:
+    """How one video prompt of a shot moves the camera."""
+
+    name: str
+    move: str                   # a key of camera_moves: static, hold, pan, look, ...
+    pace: str                   # slow | measured | brisk
+    camera: str                 # the camera sentence
+    tempo: str = ""             # how the subjects move, when the pace was changed
 
 
 @dataclass(frozen=True)
@@ -59,8 +90,9 @@ class Person:
     id: str
     name: str
     description: str | None
-    fallback: str               # "a woman" when there is no description
+    fallback: str               # "a woman": a plain noun phrase, for templates that want one
     noun: str                   # "the woman on the left", for video prompts
+    look: str | None = None     # how the text shows them, when the bible has no description
     costume: str | None = None
     reference: str | None = None
     trigger: str | None = None
@@ -70,8 +102,9 @@ class Person:
 
     @property
     def text(self) -> str:
-        """The bible sentence used in image prompts."""
-        return self.description or self.fallback
+        """What image prompts say they look like: the bible description, else
+        the look the text gives them, else "" (then no label at all)."""
+        return self.description or self.look or ""
 
     @property
     def reference_url(self) -> str | None:
@@ -157,6 +190,8 @@ class PromptDrafter:
         video = load_video_tools(config)
         self.video_tools: dict = video["tools"]
         self.camera_moves: dict = video.get("camera_moves") or {}
+        self.paces: dict = video.get("paces") or {}
+        self.video_variant_specs: list = list(video.get("variants") or [{"name": "as planned"}])
         self.video_negative: dict = video.get("negative") or {}
         self.lexicon = MotionLexicon.from_data(video.get("motion") or {})
         configured = str(config.style.video.get("tool") or video.get("default")
@@ -177,8 +212,16 @@ class PromptDrafter:
         self._templates: dict = {}
         self._reads_variant: dict[str, bool] = {}
         midjourney = self.limits.get("midjourney") or {}
+        sdxl = self.limits.get("sdxl") or {}
         self._mj_budget = int(midjourney.get("max_words", 60))
         self._mj_openers = frozenset(str(w).lower() for w in midjourney.get("opening_words") or ())
+        self._mj_drop = drop_order(midjourney.get("drop"), "midjourney")
+        self._mj_floors = {"action": int(midjourney.get("min_action_words", 8)),
+                           "setting": int(midjourney.get("min_setting_words", 8))}
+        self._sdxl_drop = drop_order(sdxl.get("drop"), "sdxl")
+        self._sdxl_budget = int(sdxl.get("scene_tokens", 75))
+        self._sdxl_floors = {"action": int(sdxl.get("min_action_words", 10)),
+                             "setting": int(sdxl.get("min_setting_words", 6))}
 
     # -- who is in frame
     def _warn_once(self, key: str, message: str, level: int = logging.WARNING) -> None:
@@ -197,12 +240,13 @@ class PromptDrafter:
         noun = f"the {_NOUN.get(gender, 'person')}"
         side = dict(shot.screen).get(cid)
         if side and len(shot.subjects) > 1:
-            noun = f"{noun} on the {side}"
+            noun = f"{noun} {_SIDE.get(side, f'on the {side}')}"
         if c is None:
             return Person(id=cid, name=cid, description=None, fallback="a person", noun=noun)
         entry = self.bible.get(c.name)
-        name = _cap(c.display_name)         # "The soldier: a man." starts a sentence
+        name = _cap(c.display_name)         # "The soldier steps ..." starts a sentence
         description = (c.description or "").strip() or None
+        look = (c.look or "").strip() or None
         if c.narrator and description is None:
             # A first-person narrator the analysis could not name, or named
             # without a description: the bible entry that has "Narrator" as
@@ -214,7 +258,7 @@ class PromptDrafter:
             if description is None:
                 self._warn_once(cid, (
                     "the first-person narrator ('I') is in frame but has no description, "
-                    "so prompts describe them only as a man, woman or person; in "
+                    "so image prompts cannot say what they look like; in "
                     "novel2board.yaml give the narrating character the alias 'Narrator' "
                     "(aliases: [Narrator]) and a description"))
         elif description is None and c.name not in self.undescribed:
@@ -225,6 +269,7 @@ class PromptDrafter:
                                   float((self.limits.get("sdxl") or {}).get("lora_weight", 0.8)))
         return Person(id=cid, name=name, description=description,
                       fallback=_FALLBACK.get(gender, "a person"), noun=noun,
+                      look=None if description else look,
                       costume=entry.costume if entry else None,
                       reference=entry.reference if entry else None,
                       trigger=entry.trigger if entry else None,
@@ -236,12 +281,14 @@ class PromptDrafter:
                      if "narrator" in {a.lower() for a in (b.name, *b.aliases)}), None)
 
     # -- variants
-    def variants(self, shot: Shot, people: list[Person]) -> list[Variant]:
+    def variants(self, shot: Shot, people: list[Person],
+                 location: Location | None = None) -> list[Variant]:
         """The first N variants that really differ from the plan for this shot.
 
         A spec that changes nothing here (a "low angle" variant of a shot
-        already low, a lens clamped to the same length) is skipped; when the
-        specs run out, further variants change only the seed.
+        already low, a size step past the ladder's end) or whose conditions
+        the shot does not meet is skipped; when the specs run out, further
+        variants change only the seed.
         """
         fixed = next((p.seed for p in people if p.seed is not None), None)
         base = fixed if fixed is not None else stable_seed(self.config.project, shot.id)
@@ -249,13 +296,15 @@ class PromptDrafter:
         for spec in self.variant_specs:
             if len(out) >= self.variant_count:
                 break
+            if not _applies(spec, shot, people, location):
+                continue
             variant = self._variant(spec, shot, base)
             if variant is not None:
                 out.append(variant)
         extra = 1
         while len(out) < self.variant_count:
             out.append(Variant(name=f"new seed {extra}", lens_mm=shot.lens_mm,
-                               angle=shot.angle, light="", change="seed",
+                               angle=shot.angle, light="", change="seed", size=shot.size,
                                seed=(base + 2000 + extra) % 2**32))
             extra += 1
         return out
@@ -265,7 +314,16 @@ class PromptDrafter:
         """The variant a spec of variants.yaml makes of this shot, or None if
         the change it asks for is no change here."""
         lens, angle, light, change = shot.lens_mm, shot.angle, "", "none"
-        if spec.get("lens_mm") or spec.get("lens_factor"):
+        size, staging, step = shot.size, "", 0
+        if spec.get("size_step"):
+            step = int(spec["size_step"])
+            if shot.size not in SIZES:
+                return None             # an insert has no tighter or wider size
+            at = SIZES.index(shot.size) + step
+            if not 0 <= at < len(SIZES):
+                return None
+            size, change = SIZES[at], "size"
+        elif spec.get("lens_mm") or spec.get("lens_factor"):
             lens = int(spec.get("lens_mm") or round(shot.lens_mm * float(spec["lens_factor"])))
             lens = min(max(lens, _LENS_RANGE[0]), _LENS_RANGE[1])
             if lens == shot.lens_mm:
@@ -276,13 +334,15 @@ class PromptDrafter:
             if angle == shot.angle:
                 return None
             change = "angle"
+        elif spec.get("staging"):
+            staging, change = str(spec["staging"]), "staging"
         elif spec.get("light"):
             light, change = str(spec["light"]), "light"
         elif spec.get("seed_offset"):
             change = "seed"
         return Variant(name=str(spec.get("name", "variant")), lens_mm=lens, angle=angle,
-                       light=light, change=change,
-                       seed=(base + int(spec.get("seed_offset", 0))) % 2**32)
+                       light=light, change=change, size=size, staging=staging,
+                       size_step=step, seed=(base + int(spec.get("seed_offset", 0))) % 2**32)
 
     # -- the drafts
     def draft(self, shot: Shot, scene_location: str | None) -> ShotPrompts:
@@ -290,6 +350,7 @@ class PromptDrafter:
         location = self.locations.get(scene_location) if scene_location else None
         style = self.config.style
         action = visible_text(shot.description)
+        state = _plain_state(shot.state)
         setting = ((location.description or location.name) if location else "").strip()
         if location is not None and self._seen_from_outside(shot, location):
             # "the control room ... is the only lit window on the plateau": the
@@ -300,14 +361,16 @@ class PromptDrafter:
                       aspect_ratio=style.aspect_ratio,
                       mj_aspect=aspect_for_midjourney(style.aspect_ratio),
                       project=self.config.project, action=action, setting=setting,
-                      style_lora=self.style_lora)
+                      state=state, **_scene_words(setting, state), style_lora=self.style_lora)
         self._check_references(people)
-        variants = self.variants(shot, people)
+        variants = self.variants(shot, people, location)
         contexts = [dict(common, variant=v, seed=v.seed) for v in variants]
-        mj = self._midjourneys(shot, contexts)
+        whole = _pieces(common, self._mj_openers)       # parsed once for every variant
+        mj = self._midjourneys(shot, contexts, whole)
         flux = self._render_each("prompts/flux.j2", shot, contexts)
+        scene = self._sdxl_scene(common, whole.copy())      # the same for every variant
         positives = self._render_each("prompts/sdxl.j2", shot,
-                                      [self._sdxl_context(ctx) for ctx in contexts])
+                                      [dict(ctx, **scene) for ctx in contexts])
         negatives = self._render_each("prompts/sdxl_negative.j2", shot, contexts)
         sdxl = [SdxlPrompt(prompt=positive, negative=_dedupe_terms(negative),
                            chunks=self._sdxl_chunks(positive, people))
@@ -338,76 +401,83 @@ class PromptDrafter:
         return _line(render_template(template, self.config.templates_root, name,
                                      f"shot {shot.id}", ctx))
 
-    def _render_each(self, name: str, shot: Shot, contexts: list[dict]) -> list[str]:
-        """The template rendered for each variant's context; once for all of
-        them when it cannot read the variant (most video templates: the
-        keyframe carries the variant, the motion is the same), which a
-        novel's tens of thousands of prompts make worth knowing."""
+    def _render_each(self, name: str, shot: Shot, contexts: list[dict],
+                     varying: tuple[str, ...] = ()) -> list[str]:
+        """The template rendered for each variant's context.  A template that
+        cannot read the variant is rendered once per distinct value of the
+        `varying` context keys (the video templates: once per camera move
+        and pace, not per keyframe), which a novel's tens of thousands of
+        prompts make worth knowing."""
         varies = self._reads_variant.get(name)
         if varies is None:      # looked up once per chapter, like the template itself
             varies = self._reads_variant[name] = may_read(
                 self.config.templates_root, name, _VARIANT_VARIABLES)
         if varies or not contexts:
             return [self._render(name, shot, ctx) for ctx in contexts]
-        return [self._render(name, shot, contexts[0])] * len(contexts)
-
-    def _midjourneys(self, shot: Shot, contexts: list[dict]) -> list[str]:
-        """One Midjourney prompt per variant.  The variants of a shot differ
-        by a word or two, so once one needed no trimming the next is first
-        rendered whole (one render instead of two when it fits again)."""
-        out: list[str] = []
-        whole_fit = False
+        done: dict[tuple, str] = {}
+        out = []
         for ctx in contexts:
-            prompt = self._whole_midjourney(shot, ctx) if whole_fit else None
-            whole_fit = prompt is not None
-            if prompt is None:
-                prompt, whole_fit = self._midjourney(shot, ctx)
+            key = tuple(ctx.get(k) for k in varying)
+            if key not in done:
+                done[key] = self._render(name, shot, ctx)
+            out.append(done[key])
+        return out
+
+    def _midjourneys(self, shot: Shot, contexts: list[dict], whole: Pieces) -> list[str]:
+        """One Midjourney prompt per variant.  The variants of a shot differ
+        by a word or two, so the words the fixed parts of one take are the
+        first guess for the next (mostly one render a variant, not two)."""
+        out: list[str] = []
+        fixed = None
+        for ctx in contexts:
+            prompt, fixed = self._midjourney(shot, ctx, whole, fixed)
             out.append(prompt)
         return out
 
-    def _whole_midjourney(self, shot: Shot, ctx: dict) -> str | None:
-        """The prompt with action and setting whole, if its text fits the
-        word budget, when it is exactly what `_midjourney` gives."""
-        whole = self._render("prompts/midjourney.j2", shot,
-                             dict(ctx, action=_mj_safe(ctx["action"]),
-                                  setting=_mj_safe(ctx["setting"])))
-        return whole if _text_words(whole) <= self._mj_budget else None
-
-    def _midjourney(self, shot: Shot, ctx: dict) -> tuple[str, bool]:
-        """Render twice: once without action and setting to see how many words
-        the fixed parts take, then with both trimmed to the words left.
-        Returns the prompt and whether it kept both whole."""
-        limits = self.limits.get("midjourney") or {}
+    def _midjourney(self, shot: Shot, ctx: dict, whole: Pieces,
+                    fixed: int | None = None) -> tuple[str, int]:
+        """The prompt whole if its text fits the word budget; else with whole
+        pieces of the action, setting and state dropped by priority
+        (tools.yaml `drop`) until it does.  `fixed`: a guess at the words
+        the fixed parts take (descriptions, camera, look), None to render
+        the whole prompt first.  The pieces are always the ones the fixed
+        words of the rendered prompt call for, so a guess changes the
+        renders, never the prompt.  Returns the prompt and its fixed words."""
         budget = self._mj_budget
-        bare = self._render("prompts/midjourney.j2", shot, dict(ctx, action="", setting=""))
-        left = budget - _text_words(bare)
-        if len(ctx["characters"]) <= 1 and left < 0:
+        rendered: Pieces | None = None
+        prompt = ""
+        if fixed is None:
+            prompt = self._render("prompts/midjourney.j2", shot, _mj_context(ctx, whole))
+            rendered, fixed = whole, _text_words(prompt) - whole.words()
+        for _ in range(3):
+            pieces = fit(whole.copy(), lambda p, f=fixed: f + p.words() > budget,
+                         self._mj_drop, self._mj_floors)
+            if pieces == rendered:
+                break
+            prompt = self._render("prompts/midjourney.j2", shot, _mj_context(ctx, pieces))
+            rendered, fixed = pieces, _text_words(prompt) - pieces.words()
+        if len(ctx["characters"]) <= 1 and fixed > budget:
             look = len(self.config.style.look.split())
             self._warn_once("mj-budget", (
                 f"Midjourney: the style look ({look} words) and a character description "
-                f"already pass the ~{budget} words Midjourney weighs, so the action is cut "
-                "to its first clause; a shorter style.look (with --sref carrying the "
-                "style: style.midjourney.sref) leaves room for what happens"),
+                f"already pass the ~{budget} words Midjourney weighs, so only the action's "
+                "first sentence is kept whole; a shorter style.look (with --sref carrying "
+                "the style: style.midjourney.sref) leaves room for what happens"),
                 # Advice about the project file, the same for every chapter: in
                 # shots.json, and on the console with -v only.
                 level=logging.INFO)
-        action = trim_words(ctx["action"], max(int(limits.get("min_action_words", 12)), left),
-                            self._mj_openers)
-        left -= len(action.split())
-        setting = _first_clause(ctx["setting"], max(int(limits.get("min_setting_words", 8)), left))
-        prompt = self._render("prompts/midjourney.j2", shot,
-                              dict(ctx, action=_mj_safe(action), setting=_mj_safe(setting)))
-        return prompt, (action, setting) == (ctx["action"], ctx["setting"])
+        return prompt, fixed
 
     def _sdxl_chunks(self, prompt: str, people: list[Person]) -> tuple[str, ...]:
         """The prompt cut before each character after the first and after the
         last description, when it is longer than one CLIP chunk; () if short
         or if a template override moved the characters out of reach."""
         chunk = int((self.limits.get("sdxl") or {}).get("chunk_tokens", 75))
-        if not people or clip_tokens(prompt) <= chunk:
+        labelled = [p for p in people if p.text]     # the others have no label to keep whole
+        if not labelled or clip_tokens(prompt) <= chunk:
             return ()
         cuts, pos = [], 0
-        for p in people:
+        for p in labelled:
             start = prompt.find(f"{p.trigger}, {p.name}: " if p.trigger else f"{p.name}: ", pos)
             end = prompt.find(p.text, start) if start >= 0 else -1
             if end < 0:
@@ -420,20 +490,22 @@ class PromptDrafter:
         pieces = (prompt[a:b].strip(" ,") for a, b in zip(bounds, bounds[1:]))
         return tuple(piece for piece in pieces if piece)
 
-    def _sdxl_context(self, ctx: dict) -> dict:
-        """Action and setting trimmed: past CLIP's first chunks, long prose
-        only dilutes the characters and the look."""
-        limits = self.limits.get("sdxl") or {}
-        return dict(ctx, action=trim_words(ctx["action"], int(limits.get("max_action_words", 30))),
-                    setting=trim_words(ctx["setting"], int(limits.get("max_setting_words", 25))))
+    def _sdxl_scene(self, ctx: dict, pieces: Pieces) -> dict:
+        """Action, setting and scene state for SDXL: past CLIP's first chunks
+        long prose only dilutes the characters and the look, so together
+        they keep to `scene_tokens` (tools.yaml), whole pieces dropped by
+        priority."""
+        pieces = fit(pieces, lambda p: p.tokens(clip_tokens) > self._sdxl_budget,
+                     self._sdxl_drop, self._sdxl_floors)
+        return _piece_context(ctx, pieces)
 
     def _video(self, shot: Shot, people: list[Person], common: dict,
                variants: list[Variant]) -> tuple[list, list]:
-        """Per video tool: one prompt per variant (the variant's keyframe),
-        and a negative prompt list for the tools that take one."""
+        """Per video tool: one prompt per variant (animating that variant's
+        keyframe, each with its own camera move or pace), and a negative
+        prompt list for the tools that take one."""
         extra: list[tuple[str, tuple[str, ...]]] = []
         clips: list[tuple[str, tuple[int, ...]]] = []
-        camera = self.camera_moves.get(shot.movement, f"The camera moves: {shot.movement}")
         for key, tool in self.video_tools.items():
             names = self._names(shot, people, tool)
             motion = motion_text(shot.description, names, self.lexicon)
@@ -441,20 +513,74 @@ class PromptDrafter:
             if not tool.get("speech") and speakers and not _mentions_speech(motion):
                 motion = _join(motion, f"{_cap(speakers[0])} {self.lexicon.speaking}")
             speech = _speech(shot, self._speaker_nouns(names)) if tool.get("speech") else ""
+            moves = bool(motion or speech)
+            beat = beat_of(motion, self.lexicon, moves=moves, subject=bool(people),
+                           camera_moves=shot.movement not in _STILL_MOVES)
             if not motion and not speech:
                 motion = self.lexicon.still
-            ctx = dict(common, tool=tool, tool_key=key, motion=motion, camera=camera,
-                       speech=speech,
-                       clips=clips_for(shot.duration_s, tool.get("clips") or [5]))
+            subject = _subject_phrase(people, names)
+            base = dict(common, tool=tool, tool_key=key, speech=speech,
+                        clips=clips_for(shot.duration_s, tool.get("clips") or [5]))
+            contexts = [dict(base, variant=v, seed=v.seed, video_variant=vv, camera=vv.camera,
+                             move=vv.move, pace=vv.pace, motion=_join(motion, vv.tempo))
+                        for v, vv in zip(variants, self.video_variants(shot, beat, subject,
+                                                                       len(variants)))]
             template = str(tool.get("template") or "prompts/video.j2")
-            prompts = tuple(self._render_each(
-                template, shot, [dict(ctx, variant=v, seed=v.seed) for v in variants]))
+            prompts = tuple(self._render_each(template, shot, contexts, _VIDEO_VARYING))
             extra.append((f"video_{key}", prompts))
             if tool.get("negative"):
                 negative = self._video_negative_text(shot)
                 extra.append((f"video_{key}_negative", tuple(negative for _ in variants)))
-            clips.append((key, tuple(ctx["clips"])))
+            clips.append((key, tuple(base["clips"])))
         return extra, clips
+
+    def video_variants(self, shot: Shot, beat, subject: str, count: int) -> list[VideoVariant]:
+        """The first `count` video variants of video_tools.yaml that hold for
+        this beat and give a camera and pace not used yet; then the first
+        again."""
+        own_pace = "brisk" if beat.brisk else "slow"
+        own_move = "look" if shot.movement == "pan" and beat.target else shot.movement
+        out: list[VideoVariant] = []
+        seen: set[tuple[str, str]] = set()
+        for spec in self.video_variant_specs:
+            if len(out) >= count:
+                break
+            if not all(beat.holds(str(w)) for w in _as_list(spec.get("when"))):
+                continue
+            move = str(spec.get("move") or own_move)
+            pace = str(spec.get("pace") or own_pace)
+            camera = self._camera(move, pace, subject, beat.target or "")
+            tempo = self._tempo(spec, pace, own_pace, beat)
+            if (camera, tempo) in seen:
+                continue
+            seen.add((camera, tempo))
+            out.append(VideoVariant(name=str(spec.get("name", "variant")), move=move,
+                                    pace=pace, camera=camera, tempo=tempo))
+        if not out:
+            out.append(VideoVariant(name="as planned", move=own_move, pace=own_pace,
+                                    camera=self._camera(own_move, own_pace, subject,
+                                                        beat.target or "")))
+        return [*out, *[out[0]] * (count - len(out))]
+
+    def _tempo(self, spec: dict, pace: str, own_pace: str, beat) -> str:
+        """The sentence on how the subjects move, for a variant that changes
+        only the pace of a beat where someone walks or moves sharply; never
+        one slowing a run or a stumble ("The woman runs. Unhurried ...")."""
+        if spec.get("move") or pace == own_pace or not (beat.walks or beat.tense or beat.brisk):
+            return ""
+        order = {"slow": 0, "measured": 1, "brisk": 2}
+        if (beat.brisk or beat.tense) and order.get(pace, 1) < order.get(own_pace, 1):
+            return ""
+        return str((self.paces.get(pace) or {}).get("motion") or "")
+
+    def _camera(self, move: str, pace: str, subject: str, target: str) -> str:
+        """The camera sentence of camera_moves, with its pace, subject and target."""
+        text = self.camera_moves.get(move)
+        if text is None:
+            return f"The camera moves: {move}"
+        word = str((self.paces.get(pace) or {}).get("camera") or "slowly")
+        text = str(text).replace("{pace}", word).replace("{subject}", subject)
+        return " ".join(text.replace("{target}", target or "the scene").split())
 
     def _names(self, shot: Shot, people: list[Person], tool: dict) -> dict[str, str]:
         """Name or alias -> the noun a video model understands."""
@@ -495,6 +621,7 @@ class PromptDrafter:
         """One warning per character whose description alone overflows
         CLIP's first chunk; a pair that overflows together is only logged."""
         chunk = int((self.limits.get("sdxl") or {}).get("chunk_tokens", 75))
+        people = [p for p in people if p.text]
         for p in people:
             own = clip_tokens(f"{p.name}: {p.text}")
             if own > chunk - 8:
@@ -520,27 +647,66 @@ def undescribed_warning(names) -> str:
     names = list(dict.fromkeys(names))
     listed = ", ".join(f"'{n}'" for n in names)
     who = f"character {listed} is" if len(names) == 1 else f"{len(names)} characters are"
-    warning = (f"{who} in frame with no description, so prompts describe them only as a "
-               f"man, woman or person")
+    warning = (f"{who} in frame with no description, so image prompts only name them "
+               f"(or give the look the text shows)")
     if len(names) > 1:
         warning += f": {listed}"
     return (f"{warning}; add `description: \"age, build, face, hair, clothes\"` under "
             f"characters: in novel2board.yaml (`novel2board cast` proposes the entries)")
 
 
-def _first_clause(text: str, limit: int) -> str:
-    """A place description shortened for Midjourney: the words that fit, or
-    else its first clause (up to the first comma) when that is not too long,
-    since half a clause ("dishes in long") draws nothing."""
-    if len(text.split()) <= limit:
-        return text
-    # The first boundary with at least six words before it: "A long,
-    # low-ceilinged room of receiver racks, with ..." keeps its adjectives.
-    for m in re.finditer(r",|;| with ", text):
-        first = text[:m.start()].strip()
-        if len(first.split()) >= 6:
-            return first if len(first.split()) <= max(25, limit) else trim_words(text, limit)
-    return trim_words(text, limit)
+def _plain_state(state: ShotState) -> ShotState:
+    """The scene state as prompts say it: "NIGHT" -> "night"."""
+    time = state.time_of_day.strip()
+    return replace(state, time_of_day=time.lower() if time.isupper() else time,
+                   light=state.light.strip(), weather=state.weather.strip(),
+                   spot=state.spot.strip())
+
+
+def _pieces(ctx: dict, openers: frozenset[str]) -> Pieces:
+    """What trimming may drop of a prompt's context."""
+    state = ctx["state"]
+    return Pieces(passage(ctx["action"], openers), passage(ctx["setting"], openers),
+                  {"time": state.time_of_day, "light": state.light,
+                   "weather": state.weather, "spot": state.spot})
+
+
+def _piece_context(ctx: dict, pieces: Pieces) -> dict:
+    """The action, setting and state of a context as trimming left them,
+    with `place` (setting and spot) and `when` (time, light, weather)."""
+    state = replace(ctx["state"], time_of_day=pieces.state.get("time", ""),
+                    light=pieces.state.get("light", ""),
+                    weather=pieces.state.get("weather", ""),
+                    spot=pieces.state.get("spot", ""))
+    setting = pieces.setting.text
+    return dict(action=pieces.action.text.rstrip("."), setting=setting, state=state,
+                **_scene_words(setting, state))
+
+
+def _scene_words(setting: str, state: ShotState) -> dict:
+    """`place`: the setting, then the spot within it ("..., at the edge of the
+    crater"); `when`: "night, moonlight through the window, heavy rain"."""
+    where = ", ".join(part for part in (setting.strip().rstrip("."), state.spot) if part)
+    return dict(place=where, when=", ".join(
+        part for part in (state.time_of_day, state.light, state.weather) if part))
+
+
+def _mj_context(ctx: dict, pieces: Pieces) -> dict:
+    scene = _piece_context(ctx, pieces)
+    return dict(ctx, action=_mj_safe(scene["action"]), setting=_mj_safe(scene["setting"]),
+                place=_mj_safe(scene["place"]), when=_mj_safe(scene["when"]),
+                state=scene["state"])
+
+
+def _applies(spec: dict, shot: Shot, people: list, location: Location | None) -> bool:
+    """Do the conditions of a variants.yaml entry (sizes, framings, settings,
+    needs_subject) hold for this shot?"""
+    for key, value in (("sizes", shot.size), ("framings", shot.framing),
+                       ("settings", location.setting if location else None)):
+        allowed = spec.get(key)
+        if allowed and value not in [str(a) for a in allowed]:
+            return False
+    return not (spec.get("needs_subject") and not people)
 
 
 def _distinguish(people: list[Person]) -> list[Person]:
@@ -557,7 +723,7 @@ def _distinguish(people: list[Person]) -> list[Person]:
         if counts[p.noun] < 2:
             out.append(p)
             continue
-        worn = _WEARING.search(p.description or "")
+        worn = _WEARING.search(p.description or p.look or "")
         if worn and len(worn.group(1).split()) <= 6:
             noun = f"{p.noun} in the {worn.group(1)}"
         else:
@@ -565,6 +731,22 @@ def _distinguish(people: list[Person]) -> list[Person]:
         seen[p.noun] += 1
         out.append(replace(p, noun=noun))
     return out
+
+def _subject_phrase(people: list[Person], names: dict[str, str]) -> str:
+    """Who the camera holds on or follows: "the woman" (or the tool's lone
+    subject, "the subject"), "both of them", "the group", "the action"."""
+    if not people:
+        return "the action"
+    if len(people) == 1:
+        return names.get(people[0].name, people[0].noun)
+    return "both of them" if len(people) == 2 else "the group"
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
 
 def _dedupe_terms(text: str) -> str:
     """A comma list with each term once (style.negative may repeat a default)."""
@@ -637,7 +819,9 @@ def _mentions_speech(text: str) -> bool:
 
 
 def _join(first: str, second: str) -> str:
-    return f"{first}. {second}" if first else second
+    if not second:
+        return first
+    return f"{first.rstrip('.')}. {second}" if first else second
 
 
 def _cap(text: str) -> str:

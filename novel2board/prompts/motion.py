@@ -12,9 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .trim import DANGLING as _DANGLING
+from .trim import fit_words, split_sentences
+
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
 _WORD = re.compile(r"[\w'\u2019]+")
+
+
+def _words(data: dict, key: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in data.get(key) or ())
 
 
 @dataclass(frozen=True)
@@ -24,21 +30,98 @@ class MotionLexicon:
     max_words: int
     still: str
     speaking: str
+    walk_words: frozenset[str] = frozenset()
+    look_words: frozenset[str] = frozenset()
+    watch_words: frozenset[str] = frozenset()
+    tense_words: frozenset[str] = frozenset()
+    brisk_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, data: dict) -> "MotionLexicon":
-        return cls(inner_words=frozenset(w.lower() for w in data.get("inner_words") or ()),
-                   state_words=frozenset(w.lower() for w in data.get("state_words") or ()),
-                   max_words=int(data.get("max_words") or 40),
+        return cls(inner_words=_words(data, "inner_words"),
+                   state_words=_words(data, "state_words"),
+                   max_words=int(data.get("max_words") or 50),
                    still=str(data.get("still") or "Almost nothing moves"),
-                   speaking=str(data.get("speaking") or "speaks"))
+                   speaking=str(data.get("speaking") or "speaks"),
+                   walk_words=_words(data, "walk_words"),
+                   look_words=_words(data, "look_words"),
+                   watch_words=_words(data, "watch_words"),
+                   tense_words=_words(data, "tense_words"),
+                   brisk_words=_words(data, "brisk_words"))
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What a shot's motion offers the camera of its video variants."""
+
+    moves: bool             # something in the beat moves
+    subject: bool           # someone is in frame
+    camera_moves: bool      # the planned movement is not static
+    walks: bool = False
+    tense: bool = False
+    brisk: bool = False
+    target: str | None = None   # what is looked at: "the door"
+
+    def holds(self, condition: str) -> bool:
+        """A `when:` condition of video_tools.yaml's variants."""
+        return {"moves": self.moves, "still": not self.moves, "subject": self.subject,
+                "walks": self.walks, "looks": bool(self.target), "tense": self.tense,
+                "camera-moves": self.camera_moves}.get(condition, False)
+
+
+def beat_of(motion: str, lexicon: MotionLexicon, *, moves: bool, subject: bool,
+            camera_moves: bool) -> Beat:
+    """The beat of a shot from its motion text (subjects already nouns)."""
+    words = [w.lower().replace("\u2019", "'") for w in _WORD.findall(motion)]
+    found = set(words)
+    return Beat(moves=moves, subject=subject, camera_moves=camera_moves,
+                walks=bool(found & lexicon.walk_words),
+                tense=bool(found & lexicon.tense_words),
+                # "the cable runs along the ridge" sets no pace: a person must.
+                brisk=subject and bool(found & lexicon.brisk_words),
+                target=look_target(motion, lexicon))
+
+
+_PARTICLES = frozenset("up down back out over round around across away off".split())
+_TOWARD = frozenset("at toward towards into across over through to past along onto".split())
+_DETERMINERS = frozenset("""the a an his her their its my your our this that these those one
+    both""".split())
+_NP_STOP = frozenset("""and or but as while with then before after until when where which who
+    that because if so""".split())
+
+
+def look_target(motion: str, lexicon: MotionLexicon) -> str | None:
+    """What a subject looks at, when the motion names it: "looks back toward
+    the pump house" -> "the pump house"; "watches the gate" -> "the gate"."""
+    tokens = re.findall(r"[\w'\u2019-]+|[^\w\s]", motion)
+    for i, token in enumerate(tokens):
+        verb = token.lower()
+        if verb not in lexicon.look_words and verb not in lexicon.watch_words:
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].lower() in _PARTICLES:
+            j += 1
+        if verb in lexicon.look_words:
+            if j >= len(tokens) or tokens[j].lower() not in _TOWARD:
+                continue
+            j += 1
+            if j < len(tokens) and tokens[j].lower() == "of":     # "out of the window"
+                j += 1
+        if j >= len(tokens) or tokens[j].lower() not in _DETERMINERS:
+            continue
+        phrase = [tokens[j]]
+        for token2 in tokens[j + 1:j + 6]:
+            if not re.match(r"[\w'\u2019-]", token2) or token2.lower() in _NP_STOP:
+                break
+            phrase.append(token2)
+        while len(phrase) > 1 and phrase[-1].lower() in _DANGLING:
+            phrase.pop()
+        if len(phrase) > 1:
+            return " ".join(phrase)
+    return None
 
 
 _ELLIPSIS = re.compile(r"\s*(\.\.\.|\u2026)\s*$")
-# Words a cut text must not end on ("... in long", "... and his").
-_DANGLING = frozenset("""a an the and or but nor of in on at to for from with by into onto
-    over under his her their its my your our as than that which who whose while
-    where when if is are was were be""".split())
 
 
 def visible_text(description: str) -> str:
@@ -63,7 +146,7 @@ def _drop_dangling(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return split_sentences(text)
 
 
 _ATTRIBUTION = re.compile(r"^(?:\S+\s+){1,3}(?:says|asks|answers|replies|whispers|shouts|"
@@ -87,13 +170,25 @@ def is_motion(sentence: str, lexicon: MotionLexicon) -> bool:
     return bool(words)
 
 
+# "The late John Jacob Astor" -> "the late man", not "The late the man".
+_BEFORE_NAME = (r"((?<![\w])(?:[Tt]he|[Aa]n?) (?:(?:late|old|young|little|poor|dear|great|"
+                r"good|elder|younger|famous|unfortunate) )?)?")
+
+
 def replace_names(text: str, names: dict[str, str]) -> str:
     """Every name or alias (longest first, whole words) by its noun phrase."""
     for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
+        pattern = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
         noun = names[name]
-        text = pattern.sub(lambda m, noun=noun: _possessive(noun, m.group(0)), text)
+        text = pattern.sub(lambda m, noun=noun: _named(noun, m), text)
     return _capitalise_sentences(text)
+
+
+def _named(noun: str, m: re.Match) -> str:
+    before, matched = m.group(1) or "", m.group(0)[len(m.group(1) or ""):]
+    if before and noun.startswith("the "):
+        noun = noun[4:]
+    return before + _possessive(noun, matched)
 
 
 def _possessive(noun: str, matched: str) -> str:
@@ -105,55 +200,10 @@ def _capitalise_sentences(text: str) -> str:
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
 
-def trim_words(text: str, limit: int, openers: frozenset[str] = frozenset()) -> str:
-    """About `limit` words, never ending mid-phrase.
-
-    Cut at the end of a sentence if one ends between half the limit and half
-    again past it; else at the clause boundary (comma, semicolon) nearest
-    the limit, up to a third past it; else after `limit` words, less any
-    dangling "of", "the", "and".  A clause that starts a sentence with one
-    of `openers` ("At ten past two in the morning,") is only when, where or
-    how: cut there, nothing happens, so the whole sentence is kept (up to
-    three times the limit), or `limit` words after the opening clause.
-    """
-    words = text.split()
-    if len(words) <= limit:
-        return text.strip()
-
-    def nearest(ends: list[int], stretch: float) -> int | None:
-        fits = [k for k in ends if limit / 2 <= k <= limit * stretch]
-        return min(fits, key=lambda k: (abs(k - limit), -k)) if fits else None
-
-    sentence_ends = [k for k in range(1, len(words) + 1)
-                     if words[k - 1][-1] in ".!?" or k == len(words)]
-    starts = [0] + sentence_ends
-    only_when = {k for k in range(1, len(words)) if words[k - 1][-1] in ",;:"
-                 and _opening_clause(words, k, starts, openers)}
-    clause_ends = [k for k in range(1, len(words)) if words[k - 1][-1] in ",;:"
-                   and k not in only_when]
-    best = nearest(sentence_ends, 1.5) or nearest(clause_ends, 1.34)
-    if best is None and only_when:
-        opener = min(only_when)
-        best = next((k for k in sentence_ends if opener < k <= 3 * limit), None)
-        if best is None and opener < limit:
-            return _drop_dangling(" ".join(words[:opener + limit]))
-    if best:
-        return " ".join(words[:best]).rstrip(" ,;:.")
-    return _drop_dangling(" ".join(words[:limit]))
-
-
-def _opening_clause(words: list[str], end: int, starts: list[int], openers) -> bool:
-    """words[:end] ends with a clause that opens its sentence with an opener."""
-    start = max(k for k in starts if k < end)
-    clause = words[start:end]
-    return bool(clause) and clause[0].lower().strip("\"'“") in openers \
-        and not any(w[-1] in ",;:" for w in clause[:-1])
-
-
 def motion_text(description: str, names: dict[str, str], lexicon: MotionLexicon) -> str:
     """The visible motion of a shot, subjects named by their nouns, no final period."""
     kept = [s for s in sentences(visible_text(description)) if is_motion(s, lexicon)]
     if not kept:
         return ""
     text = replace_names(" ".join(s.rstrip(".") + "." for s in kept), names)
-    return trim_words(text, lexicon.max_words).rstrip(".")
+    return fit_words(text, lexicon.max_words).rstrip(".")
