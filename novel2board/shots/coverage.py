@@ -193,7 +193,7 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
         seen = focus_character if focus_character and focus_character != lead else None
         subjects = (seen,) if seen else ()
     elif spec.size == "INSERT" and what:
-        text = f"Close on {_lower(what, first)}. {text}"
+        text = f"Close on {_lower(what, first)}. {text[:1].upper()}{text[1:]}"
     words = sum(u.words for u in shown)
     seconds = min(spec.duration_s + words * ctx.rules.defaults.action_s_per_word,
                   max(ctx.rules.defaults.max_action_s, spec.duration_s))

@@ -44,6 +44,14 @@ def base_form(tok) -> str:
     return lemma
 
 
+def is_known_verb(tok) -> bool:
+    """Whether the token is a form of an English verb lemminflect's
+    dictionary knows (or spaCy's lemma is one, for the forms it lacks)."""
+    if tok.lemma_.lower() in ("be", "have", "do"):
+        return True
+    return bool(_lemmas(tok.lower_))
+
+
 def _lemmas(form: str) -> tuple[str, ...]:
     """The verb lemmas lemminflect's dictionary has for a form (no guesses
     for words it does not know)."""

@@ -95,7 +95,8 @@ def plan_chapter(ctx: PlanContext, scenes: tuple[Scene, ...]
     time = None
     for scene in scenes:
         drafts, left_out = _plan_scene(ctx, scene)
-        # A CONTINUOUS or LATER scene keeps the light of the one before.
+        # A CONTINUOUS or LATER scene, or one whose time the prose never
+        # says, keeps the time of day (and its light) of the one before.
         time = scene.time_of_day if scene.time_of_day not in (None, "CONTINUOUS", "LATER") \
             else time
         made = with_states(ctx, scene, _finish(ctx, scene, drafts), time)
