@@ -161,7 +161,16 @@ class Scene:
 class DialogueLine:
     quote: str                      # quote id
     speaker: str | None
-    text: str
+    text: str                       # the quote as written (its source slice)
+    # The line as the sheets, HTML and CSV show it (shots/dialogue.py,
+    # `shown_lines`): the comma that led into "she said" made a full stop, a
+    # line a tag broke in two joined into its first piece, whose second piece
+    # then shows "".  None: shown as written.
+    display: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.display is None else self.display
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from jouvence.document import TYPE_ACTION, TYPE_CHARACTER, TYPE_DIALOG, TYPE_TRANSITION
+from jouvence.document import (TYPE_ACTION, TYPE_CHARACTER, TYPE_DIALOG, TYPE_PARENTHETICAL,
+                               TYPE_TRANSITION)
 from jouvence.parser import JouvenceParser
 
 from novel2board.model import (Analysis, Board, ChapterText, Character, Paragraph, Quote,
                                Scene, Source)
-from novel2board.render.fountain import (UNKNOWN_CUE, cue, drop_tags, scene_elements,
-                                         to_fountain)
+from novel2board.render.fountain import UNKNOWN_CUE, cue, scene_elements, to_fountain
 
 CHAPTER = """# Chapter 2: The Night Shift
 
@@ -67,7 +67,9 @@ def test_scenes_and_dialogue_blocks_match_the_board(nlp, boarded):
     expected = sum(e.kind == "dialogue" for s in board.scenes
                    for e in scene_elements(board, s))
     kinds = [p.type for p in paragraphs_of(doc)]
-    assert kinds.count(TYPE_CHARACTER) == kinds.count(TYPE_DIALOG) == expected
+    # A parenthetical between two sentences of a block splits its dialogue.
+    assert kinds.count(TYPE_CHARACTER) == expected
+    assert expected <= kinds.count(TYPE_DIALOG) <= expected + kinds.count(TYPE_PARENTHETICAL)
     assert kinds.count(TYPE_TRANSITION) == len(board.scenes)   # CUT TOs + FADE OUT
     assert doc.title_values.get("title") == board.chapter.title
 
@@ -90,17 +92,91 @@ def test_dialogue_tags_are_dropped_and_the_action_kept(nlp, boarded):
 
 
 # ------------------------------------------------------------ unit cases
-@pytest.mark.parametrize("text,after,before,expected", [
-    ("he said.", True, False, ""),
-    ("said Ilse. She swung her boots down.", True, False, "She swung her boots down."),
-    ("She pressed the button.", True, False, "She pressed the button."),
-    (", Mara asked quietly, ", True, True, ""),
-    ("Tomas said, ", False, True, ""),
-    ("The lights went out. Tomas said, ", False, True, "The lights went out."),
-    ("she asked, and the room went quiet.", True, False, "and the room went quiet."),
+@pytest.mark.parametrize("paragraph,expected", [
+    # a tag that only says who speaks is dropped: the cue says it
+    ("\u201cLeave it,\u201d he said.", [("dialogue", "Leave it.")]),
+    ("\u201cLeave it,\u201d said Mara. She swung her boots down.",
+     [("dialogue", "Leave it."), ("action", "She swings her boots down.")]),
+    # a quote that ended its sentence: what follows is action, not a tag
+    ("\u201cLeave it.\u201d She pressed the button.",
+     [("dialogue", "Leave it."), ("action", "She presses the button.")]),
+    ("Tomas said, \u201cGo.\u201d", [("dialogue", "Go.")]),
+    ("The lights went out. Tomas said, \u201cGo.\u201d",
+     [("action", "The lights go out."), ("dialogue", "Go.")]),
+    ("\u201cGo,\u201d she asked, and the room went quiet.",
+     [("dialogue", "Go."), ("action", "The room goes quiet.")]),
+    # "said nothing", "had said": narration
+    ("\u201cWell?\u201d Mara said nothing.", [("dialogue", "Well?"), ("action", "Mara says nothing.")]),
 ])
-def test_drop_tags(text, after, before, expected):
-    assert drop_tags(text, after_quote=after, before_quote=before) == expected
+def test_speech_tags_dropped_and_the_action_kept(nlp, paragraph, expected):
+    board = _hand_board([paragraph])
+    got = [(e.kind, e.text) for e in scene_elements(board, board.scenes[0])]
+    assert got == expected
+
+
+@pytest.mark.parametrize("paragraph,expected", [
+    # what the speaker does while speaking: a parenthetical before the line
+    ("\u201cYou\u2019re late, Tomas,\u201d she said without turning round.",
+     [("dialogue", "(without turning round)\nYou\u2019re late, Tomas.")]),
+    ("\u201cHere,\u201d she said, handing him one of the mugs.",
+     [("dialogue", "(handing him one of the mugs)\nHere.")]),
+    ("\u201cGo on,\u201d she said quietly.", [("dialogue", "(quietly)\nGo on.")]),
+    ("Handing him one, she said, \u201cHere.\u201d",
+     [("dialogue", "(handing him one)\nHere.")]),
+    ("Then she said, without turning her head, \u201cGo.\u201d",
+     [("dialogue", "(without turning her head)\nGo.")]),
+    ("\u201cBut it is,\u201d returned she; \u201cfor Tomas has been here.\u201d",
+     [("dialogue", "But it is, for Tomas has been here.")]),
+    # an action of its own: a whole sentence, with its subject
+    ("\u201cIt doesn\u2019t matter...\u201d she said, and set the mug down on the sill.",
+     [("dialogue", "It doesn\u2019t matter..."),
+      ("action", "Mara Voss sets the mug down on the sill.")]),
+    ("\u201cEat,\u201d said Mara, and put a bowl in front of him so hard it slopped.",
+     [("dialogue", "Eat."), ("action", "Mara puts a bowl in front of him so hard it slops.")]),
+    ("She turned and said, \u201cGo.\u201d", [("action", "She turns."), ("dialogue", "Go.")]),
+    (("\u201cThat\u2019s Dad,\u201d said Mara, touching a man at the end of the back row, "
+      "a little apart from the others."),
+     [("dialogue", "That\u2019s Dad."),
+      ("action", ("Mara touches a man at the end of the back row, a little apart from the "
+                  "others."))]),
+    # no tag at all, only a gesture beside the line
+    ("\u201cNow to the point,\u201d addressing him. \u201cYour aunt is dead.\u201d",
+     [("dialogue", "Now to the point.\n(addressing him)\nYour aunt is dead.")]),
+    ("And gravely glancing at Tomas, \u201cThere is a fine old saying.\u201d",
+     [("dialogue", "(gravely glancing at Tomas)\nThere is a fine old saying.")]),
+    # a gesture the reading counts as a tag stays what it is: action
+    ("\u201cYes,\u201d she nodded.", [("dialogue", "Yes."), ("action", "She nods.")]),
+])
+def test_what_a_tag_leaves_is_a_parenthetical_or_a_whole_action(nlp, paragraph, expected):
+    board = _hand_board([paragraph])
+    got = [(e.kind, e.text) for e in scene_elements(board, board.scenes[0])]
+    assert got == expected
+
+
+def test_a_line_broken_by_its_tag_is_one_line_and_dashes_stay(nlp):
+    board = _hand_board([
+        "\u201cI know,\u201d she said, \u201cbut not yet.\u201d",
+        "\u201cI know,\u201d she said, smiling, \u201cbut not yet.\u201d",
+        "\u201cI know,\u201d she said. \u201cBut not yet.\u201d",
+        "\u201cI wanted to\u2014\u201d She stopped."])
+    got = [(e.kind, e.text) for e in scene_elements(board, board.scenes[0])]
+    assert got == [("dialogue", ("I know, but not yet.\n(smiling)\nI know, but not yet. "
+                                 "I know. But not yet. I wanted to\u2014")),
+                   ("action", "She stops.")]
+
+
+def test_parentheticals_read_as_parentheticals(nlp):
+    board = _hand_board([("\u201cYou\u2019re late,\u201d she said without turning round. "
+                          "\u201cI waited an hour.\u201d"),
+                         "The kettle began to sing."])
+    doc = parse(to_fountain(board, "", None))
+    kinds = [(p.type, p.text.strip()) for p in paragraphs_of(doc)
+             if p.type in (TYPE_CHARACTER, TYPE_PARENTHETICAL, TYPE_DIALOG)
+             or "kettle" in p.text]
+    assert kinds == [(TYPE_CHARACTER, "MARA VOSS"),
+                     (TYPE_PARENTHETICAL, "(without turning round)"),
+                     (TYPE_DIALOG, "You\u2019re late. I waited an hour."),
+                     (TYPE_ACTION, "The kettle begins to sing.")]
 
 
 def test_cues_are_capitals_and_forced_when_they_would_not_read_as_cues():

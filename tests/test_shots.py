@@ -339,8 +339,9 @@ def test_a_first_person_chapter_is_boarded_in_the_third_person(nlp, tmp_path):
 
 
 def test_a_gesture_after_a_line_is_the_speakers_only_when_it_is_a_participle(nlp, rules):
-    """"said Mara, touching the rope" is Mara's gesture; "Something happened"
-    only ends in -ing and is not "Joe, something happens"."""
+    """"said Mara, touching the rope" is Mara's gesture, a whole sentence:
+    "Mara touches the rope"; "Something happened" only ends in -ing and is
+    not "Joe, something happens"."""
     paras = [OPENING, SETUP, *talk([("Joe", "The boat is late again")]),
              Q.format("Of course.") + " Something happened at the corner of Joe's mouth.",
              Q.format("Where?") + " said Mara, touching the rope."]
@@ -348,7 +349,7 @@ def test_a_gesture_after_a_line_is_the_speakers_only_when_it_is_a_participle(nlp
     assert shot_for(shots, chapter, "Something happened").description.endswith(
         ". Something happens at the corner of Joe's mouth.")
     assert shot_for(shots, chapter, "touching the rope").description == \
-        "Mara, seen over Joe's shoulder, touching the rope."
+        "Mara, seen over Joe's shoulder, touches the rope."
 
 
 def test_a_speaker_named_in_lower_case_starts_a_sentence_with_a_capital(nlp, rules):
@@ -381,7 +382,7 @@ def test_a_speech_tag_goes_with_its_clauses_and_its_and(nlp, rules):
     assert shot_for(shots, chapter, "Joe looked at her").description == \
         "Joe looks at her for a long moment, then looks out of the window."
     assert shot_for(shots, chapter, "touching the rope").description == \
-        "Mara, seen over Joe's shoulder, touching the rope."
+        "Mara, seen over Joe's shoulder, touches the rope."
     assert shot_for(shots, chapter, "lifted a hand").description == \
         "Joe, seen over Mara's shoulder, lifts a hand."
     # a tag has no auxiliary: this "called" is narration; what she had

@@ -123,6 +123,19 @@ def test_over_the_shoulder_puts_the_listener_back_to_camera_at_their_edge():
     assert near.head > subject.head
 
 
+@pytest.mark.parametrize("speaker,listener,near_left", [
+    ("right", "center", True), ("left", "center", False), ("center", "center-left", True),
+    ("center-left", "right", False), ("right", "left", True)])
+def test_the_listeners_shoulder_is_on_their_side_of_the_speaker(speaker, listener, near_left):
+    # Three people talking: Juno (right) speaks to Edda (center), who stands
+    # left of her on screen, so Edda's shoulder is at the left edge.
+    s = sketch(shot("MCU", framing="OTS", subjects=("speaker", "listener"),
+                    screen=(("speaker", speaker), ("listener", listener))))
+    subject, near = s.figures
+    assert (near.cx < subject.cx) is near_left
+    assert subject.facing == (-1 if near_left else 1)       # looking at the listener
+
+
 def test_tall_frames_keep_the_ots_subject_visible():
     s = sketch(shot("MCU", framing="OTS", subjects=("a", "b"),
                     screen=(("a", "left"), ("b", "right"))), aspect=9 / 16)

@@ -72,8 +72,8 @@ def _shot(board: Board, shot) -> dict:
         "framing": shot.framing, "angle": shot.angle, "movement": shot.movement,
         "lens_mm": shot.lens_mm, "subjects": list(shot.subjects),
         "screen": dict(shot.screen), "description": shot.description,
-        "dialogue": [{"quote": d.quote, "speaker": d.speaker, "text": d.text}
-                     for d in shot.dialogue],
+        "dialogue": [{"quote": d.quote, "speaker": d.speaker, "text": d.text,
+                      "display": d.shown} for d in shot.dialogue],
         "duration_s": shot.duration_s, "start": shot.start, "end": shot.end,
         "rule": shot.rule, "flags": list(shot.flags), "notes": list(shot.notes),
         "transition": shot.transition,
@@ -120,7 +120,8 @@ def to_csv(board: Board) -> str:
             shot.id, shot.scene, headings.get(shot.scene, ""), shot.size, shot.framing,
             shot.angle, shot.movement, shot.lens_mm,
             "; ".join(names.get(s, s) for s in shot.subjects), shot.description,
-            " / ".join(f"{names.get(d.speaker, 'UNKNOWN')}: {d.text}" for d in shot.dialogue),
+            " / ".join(f"{names.get(d.speaker, 'UNKNOWN')}: {d.shown}"
+                       for d in shot.dialogue if d.shown),
             shot.duration_s, shot.rule, "; ".join(shot.flags), shot.start, shot.end,
             p.midjourney[0] if p and p.midjourney else "",
             p.flux[0] if p and p.flux else "",

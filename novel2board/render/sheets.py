@@ -229,7 +229,7 @@ class Panel:
     number: int                       # 1-based within its scene
     tech: str                         # framing · angle · movement · lens (size apart)
     description: str
-    dialogue: tuple[tuple[str, str], ...]   # (speaker name, line)
+    dialogue: tuple[tuple[str, str], ...]   # (speaker name, line as shown)
     flags: str
     picture: Picture | None
     sketch: int | None                # index into the sheet's sketches (see frame_sketches)
@@ -302,8 +302,10 @@ def make_panel(board: Board, shot: Shot, number: int, geo: Geometry,
     drawn = sketches.index_of(shot) if picture_ is None and geo.text != "none" else None
     panel = Panel(shot=shot, number=number, tech=tech,
                   description=_shorten(shot.description, geo.description_chars),
+                  # As shown: "You're late, Juno." for "You're late, Juno,";
+                  # the second piece of a line a tag broke is in the first.
                   dialogue=tuple((names.get(d.speaker, d.speaker) if d.speaker else "Unattributed",
-                                  d.text) for d in shot.dialogue),
+                                  d.shown) for d in shot.dialogue if d.shown),
                   flags=", ".join(shot.flags), picture=picture_, sketch=drawn)
     return replace(panel, text_mm=round(text_height_mm(panel, geo), 2))
 

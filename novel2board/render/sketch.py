@@ -155,11 +155,21 @@ def _figures(shot, width: float, height: float) -> list[Figure]:
     return figures
 
 
+# Screen sides from left to right: who of two stands further left.
+_SIDE_ORDER = {"left": 0, "center-left": 1, "center": 2, "center-right": 3, "right": 4}
+
+
 def _ots(width, height, head, top, sides, view) -> list[Figure]:
-    """Subject facing us on one side, the listener's shoulder near the other edge."""
+    """Subject facing us on one side, the listener's shoulder near the other
+    edge: the edge on the listener's side of the subject (a listener at
+    "center" is left of a subject at "right"), so the 180-degree line holds
+    in three-way talk too."""
     subject_side, near_side = sides[0], sides[1]
     if near_side is None:
         near_side = "left" if subject_side == "right" else "right"
+    elif near_side in _SIDE_ORDER and subject_side in _SIDE_ORDER \
+            and near_side != subject_side:
+        near_side = "left" if _SIDE_ORDER[near_side] < _SIDE_ORDER[subject_side] else "right"
     near_head = head * OTS_NEAR_SCALE
     # In a tall frame (9:16) the near head would hide the subject: push it
     # half out of frame and cap its size by the frame's width.

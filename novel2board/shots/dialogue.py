@@ -12,17 +12,30 @@ listener's reaction plays under the speaker's voice, so the runtime stays
 the length of the speech.  A beat of action inside a turn that a rule
 claims (an insert, a close-up on a tell, a point of view) becomes its own
 shot; other action plays while the line is spoken, in the same shot.
+
+The listener, whose shoulder an over-the-shoulder shot looks past, is the
+one the line speaks to: the character it names as its addressee ("Juno,
+there's a letter", "You're late, Juno,"), else the one who spoke before.
+
+How a line reads on the sheets (`shown_lines`): "You're late, Juno," (the
+comma led into "she said") shows as "You're late, Juno."; "I know," she
+said, "but not yet." as one line, "I know, but not yet."; a line broken off
+with a dash or an ellipsis keeps it.  The quote itself stays as written.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
 
-from ..model import DialogueLine
+from ..model import DialogueLine, Paragraph, Quote
 from .beats import Line, ParagraphBeats, Unit
 from .coverage import (Draft, Exchange, SceneState, cast_together, claim, narration_draft,
                        reaction_after)
 from .describe import Composed, compose, describe, strip_markup
+from .inflect import base_form, third_person_singular
 from .rules import ShotSpec
 
 
@@ -65,7 +78,7 @@ def _turn(ctx, state: SceneState, pos: int, beats: ParagraphBeats, items: list,
     lines = [i for i in items if isinstance(i, Line)]
     speaker = next((ln.quote.speaker for ln in lines if ln.quote.speaker), None) \
         or _guess_speaker(ex, items)
-    listener = _listener(ex, state, speaker, beats)
+    listener = _listener(ex, state, speaker, beats, _addressees(ctx, state, beats, lines, speaker))
     ex.turn += 1 if lines else 0
     if speaker and speaker not in ex.speakers:
         ex.speakers.append(speaker)
@@ -183,9 +196,18 @@ def _guess_speaker(ex: Exchange, items: list) -> str | None:
 
 
 def _listener(ex: Exchange, state: SceneState, speaker: str | None,
-              beats: ParagraphBeats) -> str | None:
+              beats: ParagraphBeats, named: tuple[str | None, str | None] = (None, None)
+              ) -> str | None:
+    """The one spoken to: the one the turn's opening sentence names ("Juno,
+    there's a letter"), else the one who spoke before, else one the turn
+    names later; else the one spoken to before, or someone there."""
+    opening, later = named
+    if opening:
+        return opening
     if ex.last_speaker and ex.last_speaker != speaker:
         return ex.last_speaker
+    if later:
+        return later
     if ex.last_listener and ex.last_listener != speaker:
         return ex.last_listener
     for cid in beats.actors:
@@ -194,6 +216,154 @@ def _listener(ex: Exchange, state: SceneState, speaker: str | None,
     # Nobody named: whoever was last seen in the scene is the one listening.
     others = [c for c in state.recent if c != speaker]
     return others[-1] if others else None
+
+
+# Words that may stand before a name spoken to, without a comma ("Hey Juno").
+_GREETINGS = frozenset({"hey", "hi", "hello", "oh", "ah", "dear", "morning", "evening",
+                        "night", "goodbye", "bye", "thanks"})
+_OPENING_MARKS = "\u201c\u2018\u201e\u00ab\"'"
+_CLOSING_MARKS = "\u201d\u2019\u00bb\"'"
+
+
+# The end of a quote's first sentence (not the dot of "Dr. Marr").
+_FIRST_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?\u2026](?=[\s\u201d\u2019\"']|$)")
+
+
+def _addressees(ctx, state: SceneState, beats: ParagraphBeats, lines: list[Line],
+                speaker: str | None) -> tuple[str | None, str | None]:
+    """Whom the turn speaks to by name: (the one its opening sentence names,
+    the first one named anywhere in it).  Only characters in the scene
+    (seen already, or in this paragraph), never the speaker."""
+    present = state.seen | set(beats.actors)
+    later = None
+    for n, line in enumerate(lines):
+        text = line.quote.text
+        end = _FIRST_SENTENCE_END.search(text)
+        for mention in _names_in(ctx, line.quote):
+            cid, at = mention.character, mention.start - line.quote.start
+            if cid == speaker or cid not in present \
+                    or not _is_vocative(text, at, mention.end - line.quote.start):
+                continue
+            if n == 0 and (end is None or at < end.start()):
+                return cid, cid
+            later = later or cid
+    return None, later
+
+
+def _names_in(ctx, quote: Quote) -> list:
+    """The names (not pronouns) the analysis found inside a quote."""
+    mentions = ctx.name_mentions
+    i = bisect_left(mentions, quote.start, key=lambda m: m.start)
+    out = []
+    while i < len(mentions) and mentions[i].start < quote.end:
+        out.append(mentions[i])
+        i += 1
+    return out
+
+
+def _is_vocative(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is the one spoken to: it opens a
+    sentence and a comma, "!", "?" or a dash follows ("Juno, there's a
+    letter", "Juno!"), or the quote is the name alone; or a comma, a dash or
+    "hey" comes before it and its clause ends after it ("You're late,
+    Juno,", "Listen, Juno, I ...").  The speaker sieve has a test of its own
+    on the parse (analyse/chapter.py), to tell who does not speak; this one
+    reads the quote as written, so "Stop. Juno, listen." counts too."""
+    lead = text[:start].rstrip()
+    follow = text[end:].lstrip()
+    rest = follow.strip(_CLOSING_MARKS + " ")
+    if follow.startswith(("'s", "\u2019s")):
+        return False
+    if not lead.strip(_OPENING_MARKS + " ") or lead.endswith((".", "!", "?", "\u2026")):
+        return (bool(follow) and follow[0] in ",!?\u2014\u2013") \
+            or (not rest and not lead.strip(_OPENING_MARKS))
+    ends = not rest or follow[0] in ",.!?;\u2026\u2014\u2013"
+    words = lead.lower().split()
+    return ends and (lead.endswith((",", "\u2014", "\u2013"))
+                     or words[-1].strip(_OPENING_MARKS) in _GREETINGS)
+
+
+# ---------------------------------------------------------- lines as shown
+def _marks(text: str) -> tuple[str, str, str]:
+    """A quote as written, in three: its opening marks, its words, its
+    closing marks."""
+    text = text.strip()
+    body = text.lstrip(_OPENING_MARKS)
+    words = body.rstrip(_CLOSING_MARKS + " ")
+    return text[:len(text) - len(body)], words, body[len(words):]
+
+
+def _own_end(words: str) -> str:
+    """The words ended as a line on their own: the comma or semicolon that
+    led into the tag ("You're late, Juno," she said) becomes a full stop;
+    "?", "!", a dash or an ellipsis stays."""
+    words = words.rstrip()
+    if words.endswith((",", ";")):
+        return words[:-1].rstrip() + "."
+    return words
+
+
+def goes_on(before: Quote, after: Quote, paragraphs: Sequence[Paragraph]) -> bool:
+    """`after` carries on the sentence `before` broke off at a tag, said by
+    the same speaker in the same paragraph: “I know,” she said, “but not
+    yet.” (the tag ends in a comma, or the second piece starts in lower
+    case), “listening to that”—she lifted a hand—“and hoping.” (no stop at
+    all, and lower case)."""
+    return _joint(before, after, paragraphs) is not None
+
+
+def _joint(before: Quote, after: Quote, paragraphs: Sequence[Paragraph]) -> str | None:
+    """What joins `after` to `before` when it goes on with its sentence (a
+    space; ", " when the comma stood outside the marks: ‘I know’, she
+    said, ‘but not yet.’), else None."""
+    if before.paragraph != after.paragraph or before.speaker != after.speaker \
+            or after.start < before.end:
+        return None
+    words, lower = _marks(before.text)[1], _marks(after.text)[1][:1].islower()
+    para = paragraphs[before.paragraph]
+    between = para.text[before.end - para.start:after.start - para.start].strip()
+    if words[-1:].isalnum():
+        return (", " if between.startswith(",") else " ") if lower else None
+    if words.endswith(",") and (between.endswith(",") or lower):
+        return " "
+    return None
+
+
+def shown_lines(quotes: Sequence[Quote], paragraphs: Sequence[Paragraph],
+                before: Quote | None = None, after: Quote | None = None) -> list[str]:
+    """Each quote as the sheets show it (`DialogueLine.display`): its own end
+    (`_own_end`), and a quote that goes on with the one before it (`goes_on`)
+    joined to that one, "I know, but not yet.", showing "" itself.
+
+    `before`, `after`: the quotes said just before and after these, in
+    another shot (a long speech is cut into several): a sentence that goes
+    on there ends, or starts, with an ellipsis ("When I was nine…",
+    "…my father showed me")."""
+    pieces: list[list[str] | None] = []     # [opening, words, closing], None: joined
+    head = None
+    for i, quote in enumerate(quotes):
+        opening, words, closing = _marks(quote.text)
+        joint = _joint(quotes[i - 1], quote, paragraphs) if head is not None else None
+        if joint is not None:
+            line = pieces[head]
+            line[1], line[2] = f"{line[1].rstrip()}{joint}{words.lstrip()}", closing
+            pieces.append(None)
+            continue
+        if i == 0 and before is not None and goes_on(before, quote, paragraphs):
+            words = "\u2026" + words.lstrip()
+        head = len(pieces)
+        pieces.append([opening, words, closing])
+    shown = ["" if p is None else p[0] + _own_end(p[1]) + p[2] for p in pieces]
+    if head is not None and after is not None and goes_on(quotes[-1], after, paragraphs):
+        opening, words, closing = pieces[head]
+        shown[head] = opening + words.rstrip().rstrip(",;") + "\u2026" + closing
+    return shown
+
+
+def spoken_text(display: str) -> str:
+    """A shown line without its quotation marks (for the Fountain script)."""
+    return _marks(display)[1]
 
 
 # ------------------------------------------------------------- speech shots
@@ -223,8 +393,7 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
                  end=max(i.end for i in [*lines, *units]), subjects=subjects,
                  description=text, size=spec.size, framing=spec.framing, angle=spec.angle,
                  movement=spec.movement, duration=seconds, lens=spec.lens_mm,
-                 dialogue=[DialogueLine(ln.quote.id, ln.quote.speaker, ln.quote.text)
-                           for ln in lines],
+                 dialogue=_dialogue(ctx, lines),
                  flags=set().union(*(u.flags for u in units)) if units else set(),
                  screen=_screen(state, subjects, spec.framing),
                  subtext=unseen.subtext, vo=unseen.vo)
@@ -237,6 +406,16 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
     if seconds > spec_d.max_shot_s:
         shots.extend(_split(ctx, state, main, speaker, listener))
     return shots
+
+
+def _dialogue(ctx, lines: list[Line]) -> list[DialogueLine]:
+    quotes = [ln.quote for ln in lines]
+    said = ctx.analysis.quotes
+    first, last = ctx.quote_order[quotes[0].id], ctx.quote_order[quotes[-1].id]
+    shown = shown_lines(quotes, ctx.chapter.paragraphs,
+                        before=said[first - 1] if first > 0 else None,
+                        after=said[last + 1] if last + 1 < len(said) else None)
+    return [DialogueLine(q.id, q.speaker, q.text, line) for q, line in zip(quotes, shown)]
 
 
 def _coverage(ctx, state: SceneState, speaker, listener) -> tuple[str, ShotSpec]:
@@ -329,11 +508,12 @@ def _split(ctx, state: SceneState, main: Draft, speaker, listener) -> list[Draft
     return out
 
 
-def _starts_with_participle(units: list[Unit]) -> bool:
+def _leading_participle(units: list[Unit]):
     """"touching a man ..." left after "said Edda,": a gesture of the speaker's
-    own (spaCy's VBG tag; "Something happens" only ends in -ing)."""
+    own (spaCy's VBG tag; "Something happens" only ends in -ing).  The
+    participle's token, else None."""
     first = next((t for t in units[0].tokens if not t.is_punct), None) if units else None
-    return first is not None and first.tag_ == "VBG"
+    return first if first is not None and first.tag_ == "VBG" else None
 
 
 def _cap(text: str) -> str:
@@ -350,10 +530,13 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
     pronoun = {"female": "She ", "male": "He "}.get(gender or "")
     if action and who and opener is None and pronoun and action.startswith(pronoun):
         action = who + " " + action[len(pronoun):]   # the speaker's own gesture
-    if action and who and units[0].headless:
+    participle = _leading_participle(units) if action and who else None
+    if participle is not None and action.lower().startswith(participle.lower_):
+        # "Touching a man ..." after a tag: "Edda touches a man ...".
+        verb = third_person_singular(base_form(participle))
+        action = f"{who} {verb}{action[len(participle.text):]}"
+    elif action and who and units[0].headless:
         action = f"{who} {action[:1].lower()}{action[1:]}"       # "Lifts a hand" after a tag
-    elif action and who and _starts_with_participle(units):
-        action = f"{who}, {action[:1].lower()}{action[1:]}"      # "Touching ..." after a tag
     asks = strip_markup(lines[-1].quote.text).rstrip("\u201d\"'\u2019 ").endswith("?")
     if not who:
         return action or "A voice speaks, off screen."
@@ -363,7 +546,7 @@ def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: li
         over = f"seen over {ctx.name(listener)}'s shoulder"
         if said.startswith(who + " "):
             return f"{who}, {over},{said[len(who):]}"
-        if said.startswith(who + ", "):                 # "Mara, touching the rope."
+        if said.startswith(who + ", "):                 # "Mara, pale, nods."
             return f"{who}, {over},{said[len(who) + 1:]}"
         # An action that does not start with the speaker ("On the screen,
         # the stitches keep falling.") is not what is seen over the

@@ -63,6 +63,18 @@ class PlanContext:
             found.setdefault(q.paragraph, []).append(q)
         return found
 
+    @cached_property
+    def name_mentions(self) -> list:
+        """The analysis' name mentions in text order: who a line names as
+        its addressee (dialogue.py)."""
+        return sorted((m for m in self.analysis.mentions if m.kind == "name"),
+                      key=lambda m: m.start)
+
+    @cached_property
+    def quote_order(self) -> dict[str, int]:
+        """A quote's place in `analysis.quotes`, by id."""
+        return {q.id: i for i, q in enumerate(self.analysis.quotes)}
+
     def beats(self, pindex: int):
         """Paragraph `pindex` read into beats, once: the planner and the scene
         summaries both read it."""
