@@ -285,3 +285,26 @@ def test_every_scene_names_the_first_person_narrator_before_a_pronoun(tmp_path, 
     second = script.split("EXT. HARBOUR")[1]
     first_action = next(line for line in second.splitlines()[1:] if line.strip())
     assert first_action.startswith("Dr. Venn walks"), first_action
+
+
+# ------------------------------------------------ what a camera cannot see
+def _first_person_board(paragraph_texts: list[str]) -> Board:
+    board = _hand_board(paragraph_texts)
+    me = Character("priya", "Priya Venkataraman", ("I",), "female", 3, narrator=True)
+    analysis = Analysis((me,), (), (), (), board.analysis.quotes)
+    return Board(board.source, board.chapter, analysis, board.scenes, (), (), {})
+
+
+def test_a_first_person_narrators_thoughts_are_voice_over_not_action():
+    board = _first_person_board(["I put the mug down and wondered whether he had lied."])
+    elements = [(e.kind, e.text, e.character) for e in scene_elements(board, board.scenes[0])]
+    assert ("action", "Priya Venkataraman puts the mug down.", "") in elements
+    assert ("dialogue", "Wondered whether he had lied.",
+            "PRIYA VENKATARAMAN (V.O.)") in elements
+    assert "(V.O.)" in to_fountain(board, "", None)
+
+
+def test_third_person_thoughts_leave_the_script_to_the_sheet():
+    board = _hand_board(["Mara put the mug down and wondered whether he had lied."])
+    elements = [(e.kind, e.text) for e in scene_elements(board, board.scenes[0])]
+    assert elements == [("action", "Mara puts the mug down.")]

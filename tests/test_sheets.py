@@ -389,3 +389,26 @@ def test_a_long_slugline_is_set_smaller_not_cut(tmp_path):
     assert band.heading_pt < 10.5
     _, pdf = pdf_of(board, tmp_path, "three-portrait")
     assert long in page_texts(read_pdf(pdf))[1]
+
+
+# ------------------------------------------ what the camera cannot see, kept
+def test_a_panel_prints_the_shots_subtext_and_voice_over():
+    from dataclasses import replace
+    board = make_board()
+    shot = replace(board.shots[0], subtext=("Thought: She wondered whether he had lied.",),
+                   vo=("I was afraid.",))
+    geo = sheets.geometry(sheets.layouts(Config())["six-landscape"], "a4", 16 / 9)
+    panel = sheets.make_panel(board, shot, 1, geo, None, sheets.FrameSketches(Config(), 16 / 9))
+    assert panel.unseen == "Thought: She wondered whether he had lied. V.O.: I was afraid."
+    plain = replace(panel, unseen="")
+    assert sheets.text_height_mm(panel, geo) > sheets.text_height_mm(plain, geo)
+
+
+@pytest.mark.parametrize("limit, expected", [
+    (40, "The wind comes over the grass."),
+    (10, "The wind comes over the grass."),          # the first sentence, whole
+    (200, "The wind comes over the grass. It bends the reeds by the water."),
+])
+def test_a_small_layout_keeps_whole_sentences_and_no_dots(limit, expected):
+    text = "The wind comes over the grass. It bends the reeds by the water."
+    assert sheets._shorten(text, limit) == expected

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from ..model import Board
 from ..shots.beats import clipped, set_clip
-from ..shots.describe import present_tense, strip_markup
+from ..shots.camera import CameraLexicon, load_camera
+from ..shots.describe import compose, present_tense, strip_markup
 from ..shots.dialogue import shown_lines, spoken_text
 from ..shots.inflect import base_form, third_person_singular
 from ..shots.thirdperson import Narrator, Retelling
@@ -86,8 +87,13 @@ class _PresentTense:
     """A stretch of a paragraph's narration in the present tense, from a
     parse of the whole paragraph (a piece alone parses worse)."""
 
-    def __init__(self, board: Board, nlp=None, docs: list | None = None):
+    def __init__(self, board: Board, nlp=None, docs: list | None = None,
+                 camera: CameraLexicon | None = None):
         self.paragraphs = board.chapter.paragraphs
+        # A screenplay's action says what is seen; a first-person
+        # narrator's thoughts are heard as voice-over (templates/camera.yaml).
+        self.camera = camera if camera is not None else load_camera(None)
+        self.voice_over: list[str] = []
         self.nlp = nlp
         # The pipeline's own parse when given: parsing again would cost as
         # much as reading the chapter did.
@@ -125,7 +131,10 @@ class _PresentTense:
         a sentence the tokens lacked the subject of ("hands her one" ->
         "Juno hands her one")."""
         if subject is None:
-            return _action(_sentence(present_tense(tokens, self.retelling)))
+            told = compose([tokens], max_words=10_000, camera=self.camera,
+                           retelling=self.retelling)
+            self.voice_over.extend(told.vo)
+            return _action(_sentence(told.text)) if told.text else ""
         if tokens[0].tag_ != "VBG":
             return _action(_sentence(f"{subject} {present_tense(tokens, self.retelling)}"))
         # "looking full at him ... and toying with her screen": each
@@ -212,8 +221,12 @@ def _paragraph_items(board: Board, pindex: int, tense: _PresentTense, quotes: li
         told = [tense.action(tokens, None if subject is None
                              else _subject_name(subject, speaker, shown))
                 for subject, tokens in gap.actions if words_of(tokens)]
-        if told:
-            items.append(Element("action", " ".join(told)))
+        if any(told):
+            items.append(Element("action", " ".join(t for t in told if t)))
+        if tense.voice_over:
+            items.append(Element("dialogue", " ".join(tense.voice_over),
+                                 _voice_over_cue(tense.narrator)))
+            tense.voice_over.clear()
         if i < len(quotes):
             q = quotes[i]
             spoken = _Spoken(q, cue(names.get(q.speaker, q.speaker) if q.speaker else None))
@@ -221,6 +234,11 @@ def _paragraph_items(board: Board, pindex: int, tense: _PresentTense, quotes: li
                 spoken.said.append(tense.parenthetical(gap.said_next))
             items.append(spoken)
     return items
+
+
+def _voice_over_cue(narrator: Narrator | None) -> str:
+    name = narrator.name if narrator is not None else ""
+    return cue("Narrator" if not name or name.lower() == "the narrator" else name) + " (V.O.)"
 
 
 def _block_text(spoken: list[_Spoken], paragraphs, before=None, after=None) -> str:
@@ -299,7 +317,7 @@ def scene_elements(board: Board, scene, tense: _PresentTense | None = None) -> l
 
 def to_fountain(board: Board, author: str, project_root, docs: list | None = None) -> str:
     """`docs`: the chapter's parsed paragraphs if the caller has them."""
-    tense = _PresentTense(board, docs=docs)
+    tense = _PresentTense(board, docs=docs, camera=load_camera(project_root))
     scenes = [(scene, scene_elements(board, scene, tense)) for scene in board.scenes]
     return render(project_root, "fountain.j2", f"the Fountain script of {board.slug}",
                   chapter=board.chapter, author=author, scenes=scenes,

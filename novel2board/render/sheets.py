@@ -235,6 +235,9 @@ class Panel:
     sketch: int | None                # index into the sheet's sketches (see frame_sketches)
     text_mm: float = 0.0              # estimated height of the text block
     scale: float = 1.0                # type scale; < 1 when a row had to shrink
+    # What the prose says here that the camera cannot show, and the
+    # narrator's voice-over: small type under the shot, for the artist.
+    unseen: str = ""
 
 
 def _lines(text: str, width_mm: float, font_pt: float) -> int:
@@ -251,15 +254,32 @@ def text_height_mm(panel: Panel, geo: Geometry, scale: float = 1.0) -> float:
     lines += _lines(panel.description, geo.text_w, pt) if panel.description else 0
     lines += sum(_lines(f"{who}: {said}", geo.text_w, pt) for who, said in panel.dialogue)
     lines += _lines(panel.flags, geo.text_w, pt * small) * small if panel.flags else 0
-    paragraphs = 1 + bool(panel.description) + len(panel.dialogue) + bool(panel.flags)
+    lines += _lines(panel.unseen, geo.text_w, pt * small) * small if panel.unseen else 0
+    paragraphs = 1 + bool(panel.description) + len(panel.dialogue) + bool(panel.flags) \
+        + bool(panel.unseen)
     return lines * line_mm + paragraphs * 0.6 + 1.5
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
 def _shorten(text: str, limit: int | None) -> str:
+    """Whole sentences within `limit` characters (a small layout's room);
+    the first sentence is kept whole even when longer: never a cut
+    mid-thought, never "..."."""
     if not limit or len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + "…"
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        if kept and len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept
+
+
+def _unseen(shot: Shot, limit: int | None) -> str:
+    vo = [f"V.O.: {line}" for line in shot.vo]
+    return _shorten(" ".join([*shot.subtext, *vo]), limit)
 
 
 def svg_data_url(svg: str) -> str:
@@ -306,7 +326,8 @@ def make_panel(board: Board, shot: Shot, number: int, geo: Geometry,
                   # the second piece of a line a tag broke is in the first.
                   dialogue=tuple((names.get(d.speaker, d.speaker) if d.speaker else "Unattributed",
                                   d.shown) for d in shot.dialogue if d.shown),
-                  flags=", ".join(shot.flags), picture=picture_, sketch=drawn)
+                  flags=", ".join(shot.flags), picture=picture_, sketch=drawn,
+                  unseen=_unseen(shot, geo.description_chars))
     return replace(panel, text_mm=round(text_height_mm(panel, geo), 2))
 
 

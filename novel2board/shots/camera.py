@@ -111,7 +111,8 @@ def _phrase(text: str, loose: bool = False) -> re.Pattern:
     (an idiom) lets one more word stand between its words ("heart WAS in
     my mouth")."""
     parts = [r"[\w'\u2019]+" if w == "*" else re.escape(w) for w in str(text).lower().split()]
-    gap = r"\s+(?:[\w'\u2019]+\s+)?" if loose else r"\s+"
+    # (Two-word idioms stay exact: "on edge" is not "on the edge".)
+    gap = r"\s+(?:[\w'\u2019]+\s+)?" if loose and len(parts) > 2 else r"\s+"
     return re.compile(r"(?<![\w'])" + gap.join(parts) + r"(?![\w'])", re.IGNORECASE)
 
 
@@ -307,7 +308,10 @@ def _feeling(head, own: tuple, text: str, lex: CameraLexicon):
 
 def _says_what(head) -> bool:
     """A speech verb that reports what was said ("told her the plan was
-    off", "asked whether", "said that"), not speech that is seen."""
+    off", "asked whether", "said that"), not speech that is seen, nor a
+    silence ("said nothing", "did not say a word")."""
+    if any(c.dep_ == "neg" or c.lower_ in ("nothing", "little") for c in head.children):
+        return False
     return any(c.dep_ in ("ccomp", "xcomp", "dobj", "dative") or
                (c.dep_ == "prep" and c.lower_ in ("about", "of", "that"))
                for c in head.children)

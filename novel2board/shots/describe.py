@@ -375,13 +375,18 @@ def describe(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_W
 
 
 def compose(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_WORDS,
-            narrator: Narrator | None = None, camera: CameraLexicon | None = None
-            ) -> Composed:
-    retelling = Retelling(narrator) if narrator is not None else None
+            narrator: Narrator | None = None, camera: CameraLexicon | None = None,
+            retelling: Retelling | None = None) -> Composed:
+    """`describe`, with what was left out; `retelling`: one that goes on
+    from earlier text (the Fountain script names a narrator once a scene)."""
+    if retelling is None and narrator is not None:
+        retelling = Retelling(narrator)
+    narrator = retelling.narrator if retelling is not None else None
     pieces: list[str] = []
     subtext: list[str] = []
     vo: list[str] = []
     quiet_tell = ""                 # the tell of a thought, used when nothing else is seen
+    shown_feelings: set[str] = set()    # one tell of each feeling a shot
     for tokens in parts:
         if camera is None:
             shown, hidden, unseen = list(tokens), [], []
@@ -389,7 +394,8 @@ def compose(parts, name_for_pronoun: str | None = None, max_words: int = _MAX_WO
             shown, hidden, unseen = _sorted(tokens, camera)
         piece = tidy(strip_markup(present_tense(shown, retelling))) if shown else ""
         # The tells after the seen words: a narrator is named the first time.
-        tells, pending = _tells(hidden, camera, retelling) if hidden else ([], "")
+        tells, pending = _tells(hidden, camera, retelling, shown_feelings) if hidden \
+            else ([], "")
         quiet_tell = quiet_tell or pending
         pieces.extend(p for p in (piece, *tells) if p and p != ".")
         for kind, text in unseen:
@@ -465,11 +471,11 @@ _QUIET_TELLS = {"thought": "thought", "backstory": "thought", "habit": "thought"
                 "reported-speech": "speaking"}
 
 
-def _tells(hidden, camera: CameraLexicon, retelling: Retelling | None):
-    """The tells of a sentence's feelings (one per person), and the quiet
-    tell of a thought, to use if nothing else in the shot is seen."""
+def _tells(hidden, camera: CameraLexicon, retelling: Retelling | None, felt: set[str]):
+    """The tells of a sentence's feelings (each feeling once a shot: `felt`
+    holds those already shown), and the quiet tell of a thought, to use if
+    nothing else in the shot is seen."""
     tells, pending = [], ""
-    felt: set[str] = set()
     for c in hidden:
         feeler = c.feeler if c.feeler is not None else _subject_of_clause(c)
         if c.kind == "sound" and (feeler is None or not is_person(feeler, camera)):
@@ -478,9 +484,11 @@ def _tells(hidden, camera: CameraLexicon, retelling: Retelling | None):
                            and is_person(t, camera) and t.pos_ != "PRON"), None)
         if feeler is None or not is_person(feeler, camera):
             continue
+        if c.feeling and c.feeling in felt:
+            continue
         who, plural = _who(feeler, retelling)
-        if c.feeling and who.lower() not in felt:
-            felt.add(who.lower())
+        if c.feeling:
+            felt.add(c.feeling)
             tells.append(tell(c.feeling, camera, who, plural))
         elif not pending and c.kind in _QUIET_TELLS:
             pending = tell(_QUIET_TELLS[c.kind], camera, who, plural)
