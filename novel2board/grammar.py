@@ -24,3 +24,10 @@ def in_main_clause(tok, subordinate: frozenset[str] = SUBORDINATE) -> bool:
             return False
         tok = tok.head
     return True
+
+
+def is_existential(tok) -> bool:
+    """The "a man" of "There was a man at the door": what a "there is"
+    brings on, which acts as its subject."""
+    return tok.dep_ == "attr" and tok.head.lemma_ == "be" \
+        and any(c.dep_ == "expl" for c in tok.head.children)

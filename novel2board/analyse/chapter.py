@@ -15,11 +15,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..grammar import FEMALE, MALE
+from ..grammar import FEMALE, MALE, in_main_clause, is_existential
 from ..model import NARRATOR_ID, Analysis, ChapterText, Character, Mention, Quote
 from .characters import (NameIndex, NameSpan, best_name, build_name_index, times_written,
                          find_name_spans, follows_quote, inverted_tag_name, pronoun_votes,
                          repeat_mentions, split_honorific)
+from .looks import indefinite, look_of, named_look, said_to_be, worn
 from .nlp import ReadingLexicon, load_lexicon
 from .places import find_locations, not_character_names
 from .quotes import QuoteSpan, find_quote_spans
@@ -119,7 +120,7 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
         mentions += _narrator_mentions(chapter, docs, quotes, narrator_id or NARRATOR_ID)
     mentions += [Mention(pos, end, cid, "pronoun") for pos, (end, cid) in pronouns.items()]
     speakers = Counter(rename.get(s, s) for s, _ in decided if s)
-    keep |= {cid for (*_, cid) in nominals if speakers.get(cid)}
+    keep |= {cid for (*_, cid) in nominals if speakers.get(cid)} | _acting(nominals, docs, lexicon)
     mentions = sorted((m for m in mentions if m.character in keep
                        or m.character in (NARRATOR_ID, narrator_id)),
                       key=lambda m: (m.start, m.end))
@@ -132,8 +133,10 @@ def analyse_chapter(chapter: ChapterText, docs: list, config: Config) -> Analysi
               sieve=speaker_of_quote[i][1]
               if _kept(speaker_of_quote[i][0], keep, narrator_id) else None)
         for i, s in enumerate(quotes.spans))
+    looks = _looks(docs, names, index, nominals, quotes, lexicon)
+    looks.update(_later_looks(chapter, docs, quotes, name_of, pronouns, genders, lexicon, looks))
     characters = _characters(index, mentions, genders, narrator, narrator_id,
-                             quote_list, keep, lexicon)
+                             quote_list, keep, lexicon, looks)
     locations, location_mentions = find_locations(chapter, docs, config)
     return Analysis(characters=characters, mentions=tuple(mentions),
                     locations=locations, location_mentions=location_mentions,
@@ -229,7 +232,7 @@ def _genders(index: NameIndex, chapter, docs, names: list[NameSpan], nominals,
                                    lexicon, quotes.inside).items():
         votes[cid].update(vote)
     for (_, _, _, _, cid) in nominals:
-        noun_gender = lexicon.person_nouns.get(cid[len(NOMINAL_PREFIX):])
+        noun_gender = lexicon.noun_gender(cid[len(NOMINAL_PREFIX):])
         if noun_gender and not votes[cid]:
             votes[cid][noun_gender] += 1000     # "the wife" is a woman
     result = {}
@@ -257,35 +260,77 @@ def _memory(names: list[NameSpan], index: NameIndex, genders, nominals, docs) ->
 
 def _nominal_mentions(chapter, docs, quotes: _Quotes, name_of: dict,
                       lexicon: ReadingLexicon) -> list[tuple]:
-    """People without a name who act or speak: "the convict said", "cried his wife".
+    """People without a name who act or speak: "the convict said", "cried his
+    wife", "A corporal began to swear", "There was a man at the door".
 
     Only subjects count (and the noun right after a speech verb, which the
-    parser often gets wrong), so "looked at the man" makes no mention.
+    parser often gets wrong, and the "a man" of "there was a man"), so
+    "looked at the man" makes no mention; nor does "no man" or "every
+    soldier" (`generic_determiners`).
     Returns (paragraph, token, start, end, character id).
     """
-    if not docs or not lexicon.person_nouns:
+    if not docs or not (lexicon.person_nouns or lexicon.person_suffixes):
         return []
-    from spacy.matcher import Matcher   # spaCy is slow to import; only when reading
-    matcher = Matcher(docs[0].vocab)
-    matcher.add("PERSON_NOUN", [[{"POS": "NOUN",
-                                  "LOWER": {"IN": sorted(lexicon.person_nouns)}}]])
     found = []
     for para, doc in zip(chapter.paragraphs, docs):
-        hits = {i for _, i, _ in matcher(doc)} | set(_speaking_nouns(doc, lexicon))
-        for i in sorted(hits):
-            tok = doc[i]
+        speaking = set(_speaking_nouns(doc, lexicon))
+        for tok in doc:
+            i = tok.i
+            # The tagger may call a subject an adjective ("said another
+            # private"); its place says it is a noun.
+            noun = tok.pos_ == "NOUN" or (tok.pos_ == "ADJ" and tok.dep_ in _SUBJECT_DEPS)
+            if i not in speaking and not (noun and lexicon.is_person_noun(tok.lower_)):
+                continue
             if (para.index, i) in name_of or quotes.inside(para.start + tok.idx):
                 continue
-            if tok.dep_ not in _SUBJECT_DEPS and tok.dep_ != "poss" and not (
+            if tok.dep_ not in _SUBJECT_DEPS and not _owner_acting(tok) \
+                    and not is_existential(tok) and not (
                     i > 0 and doc[i - 1].dep_ in ("det", "poss", "amod")
                     and _is_speech_verb(tok.head, lexicon)):
                 continue
-            if not any(c.dep_ in ("det", "poss") for c in tok.children):
-                continue            # "Man is mortal", a compound, a name
+            det = [c for c in tok.children if c.dep_ in ("det", "poss")]
+            if not det or det[0].lower_ in lexicon.generic_determiners:
+                continue            # "Man is mortal", a compound, a name, "no man"
             start = para.start + tok.left_edge.idx
             found.append((para.index, i, start, para.start + tok.idx + len(tok.text),
                           NOMINAL_PREFIX + tok.lower_))
     return found
+
+
+def _owner_acting(tok) -> bool:
+    """"A man's voice beside her made her start": the owner of a subject acts
+    through it; "in a preacher's tone", "felt his patient's pulse" name
+    nobody who is there."""
+    return tok.dep_ == "poss" and tok.head.dep_ in _SUBJECT_DEPS
+
+
+def _acting(nominals, docs, lexicon: ReadingLexicon) -> set[str]:
+    """Unnamed people who do something in the narration, now: the subject of
+    a verb of the main clause ("A corporal began to swear"), or the "a man"
+    of "There was a man standing at the edge of the crater"; not one who
+    only speaks, owns something, or acts in a relative clause or a past
+    perfect ("a friend, who had heard it from a cavalryman"), nor a
+    likeness ("like a woman dealing cards")."""
+    found = set()
+    for (p, i, _, _, cid) in nominals:
+        tok = docs[p][i]
+        if tok.dep_ not in _SUBJECT_DEPS and not is_existential(tok) \
+                or not lexicon.is_person_noun(tok.lower_):
+            continue
+        verb = tok.head
+        if not _of_the_main_clause(verb) or any(
+                c.dep_ == "aux" and c.lower_ == "had" for c in verb.children):
+            continue
+        found.add(cid)
+    return found
+
+
+def _of_the_main_clause(verb) -> bool:
+    """The sentence's own verb, or one joined to it by "and" or "began to":
+    not "like a woman dealing cards", "a friend, who had heard it"."""
+    while verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 def _speaking_nouns(doc, lexicon: ReadingLexicon):
@@ -318,7 +363,10 @@ def _resolve_pronouns(chapter, docs, quotes: _Quotes, memory: Memory) -> dict:
             pos = para.start + tok.idx
             if quotes.inside(pos):
                 continue
-            recent = memory.recent(pos, gender)
+            # An unnamed person of no known gender ("the visitor") just
+            # before does not hide the woman that "she" stands for.
+            recent = [c for c in memory.recent(pos, gender)
+                      if not (c.startswith(NOMINAL_PREFIX) and memory.genders.get(c) != gender)]
             if recent and memory.genders.get(recent[0]) == gender:
                 found[pos] = (pos + len(tok.text), recent[0])
     return found
@@ -690,9 +738,55 @@ def _used_in_lower_case(chapter: ChapterText, word: str) -> bool:
     return any(pattern.search(p.text) for p in chapter.paragraphs)
 
 
+def _looks(docs, names: list[NameSpan], index: NameIndex, nominals, quotes: _Quotes,
+           lexicon: ReadingLexicon) -> dict[str, str]:
+    """Character id -> the look the narration first gives them (`looks.py`)."""
+    found: dict[str, str] = {}
+    for (p, i, _, _, cid) in nominals:
+        if cid not in found:
+            look = look_of(docs[p][i], lexicon)
+            if look:
+                found[cid] = look
+    for s in names:
+        cid = index.lookup(s.surface)
+        if cid and cid not in found and not quotes.inside(s.start):
+            look = named_look(docs[s.paragraph][s.last], lexicon)
+            if look:
+                found[cid] = look
+    return found
+
+
+def _later_looks(chapter, docs, quotes: _Quotes, name_of: dict, pronouns: dict, genders,
+                 lexicon: ReadingLexicon, looks: dict[str, str]) -> dict[str, str]:
+    """For characters the first pass gave no look: the first sentence of
+    narration that says what they are or wear, by name or pronoun ("He was
+    a big man with a heavy jowl"; "He wore a long oilcloth coat": "a man in
+    a long oilcloth coat").  A character of unknown gender, with no noun to
+    hang what they wear on, gets none."""
+    found: dict[str, str] = {}
+    for para, doc in zip(chapter.paragraphs, docs):
+        for tok in doc:
+            if tok.dep_ not in _SUBJECT_DEPS or quotes.inside(para.start + tok.idx) \
+                    or not in_main_clause(tok.head):
+                continue
+            cid = name_of.get((para.index, tok.i)) \
+                or pronouns.get(para.start + tok.idx, (0, None))[1]
+            if not cid or cid in looks or cid in found:
+                continue
+            look = said_to_be(tok, lexicon)
+            dress = worn(tok.head, lexicon)
+            noun = cid[len(NOMINAL_PREFIX):] if cid.startswith(NOMINAL_PREFIX) \
+                else {"male": "man", "female": "woman"}.get(genders.get(cid))
+            if look is None and dress and noun:
+                look = indefinite(f"{noun} {dress}")
+            if look:
+                found[cid] = look
+    return found
+
+
 def _characters(index: NameIndex, mentions, genders, narrator: bool,
                 narrator_id: str | None, quotes, keep: set,
-                lexicon: ReadingLexicon) -> tuple[Character, ...]:
+                lexicon: ReadingLexicon, looks: dict[str, str]) -> tuple[Character, ...]:
     counts = Counter(m.character for m in mentions)
     spoke = Counter(q.speaker for q in quotes if q.speaker)
     result = []
@@ -701,6 +795,7 @@ def _characters(index: NameIndex, mentions, genders, narrator: bool,
         if cid not in keep or n == 0:
             continue        # a bible character absent from this chapter, or noise
         name = best_name(cluster, lexicon)
+        description = cluster.bible.description if cluster.bible else None
         aliases = sorted({a for a in cluster.aliases if a != name}
                          | (set(cluster.bible.aliases) if cluster.bible else set()))
         if cid == narrator_id:
@@ -708,13 +803,14 @@ def _characters(index: NameIndex, mentions, genders, narrator: bool,
         result.append(Character(
             id=cid, name=name, aliases=tuple(aliases),
             gender=_shown_gender(genders.get(cid)), mentions=n,
-            description=cluster.bible.description if cluster.bible else None,
+            description=description,
+            look=None if description or cid == narrator_id else looks.get(cid),
             narrator=cid == narrator_id))
     for cid in sorted(c for c in keep if c.startswith(NOMINAL_PREFIX)
                       and c not in index.clusters):
         result.append(Character(id=cid, name="the " + cid[len(NOMINAL_PREFIX):],
                                 aliases=(), gender=_shown_gender(genders.get(cid)),
-                                mentions=counts.get(cid, 0)))
+                                mentions=counts.get(cid, 0), look=looks.get(cid)))
     if narrator and not narrator_id:
         result.append(Character(id=NARRATOR_ID, name="Narrator", aliases=("I",),
                                 gender="unknown", mentions=counts.get(NARRATOR_ID, 0),

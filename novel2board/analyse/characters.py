@@ -184,7 +184,7 @@ def pronoun_votes(chapter: ChapterText, docs: list, spans: list[NameSpan], key_o
 
         def other(tok) -> bool:
             """A person noun that is not part of a name: someone else."""
-            return tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.person_nouns \
+            return tok.pos_ == "NOUN" and lexicon.is_person_noun(tok.lemma_) \
                 and tok.i not in in_name and narration(tok)
 
         def others(sent) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..errors import EnvironmentProblem
@@ -44,6 +44,17 @@ def model_id(nlp) -> str:
 
 # ---------------------------------------------------------------- lexicon
 @dataclass(frozen=True)
+class LookWords:
+    """The words of a character's look (`looks.py`), reading.yaml's `looks:`."""
+
+    adjectives: frozenset[str] = frozenset()    # "tall", "grey-haired" ("haired")
+    colours: frozenset[str] = frozenset()       # "the officer in grey"
+    clothing: frozenset[str] = frozenset()      # "in a wet oilcloth coat"
+    features: frozenset[str] = frozenset()      # "with a scar"
+    verbs: frozenset[str] = frozenset()         # "wearing a red shawl"
+
+
+@dataclass(frozen=True)
 class ReadingLexicon:
     """The word lists of templates/reading.yaml, ready to look words up in."""
 
@@ -61,9 +72,32 @@ class ReadingLexicon:
     address_words: frozenset[str] = frozenset()
     married_titles: frozenset[str] = frozenset()
     unmarried_titles: frozenset[str] = frozenset()
+    # "boatman", "washerwoman": nouns ending so are people (suffix -> gender),
+    # except the words in not_person_nouns ("talisman", "human").
+    person_suffixes: dict = field(default_factory=dict, hash=False)
+    not_person_nouns: frozenset[str] = frozenset()
+    # "no man", "every soldier": nobody in particular.
+    generic_determiners: frozenset[str] = frozenset()
+    looks: LookWords = field(default_factory=LookWords)
 
     def is_speech_word(self, word: str) -> bool:
         return word.lower() in self.speech_forms
+
+    def is_person_noun(self, word: str) -> bool:
+        """"soldier", "boatman": a noun that names one person."""
+        low = word.lower()
+        if low in self.person_nouns:
+            return True
+        return low not in self.not_person_nouns and any(
+            low.endswith(end) and len(low) > len(end) + 1 for end in self.person_suffixes)
+
+    def noun_gender(self, word: str) -> str | None:
+        """The gender a person noun implies ("widow": female), else None."""
+        low = word.lower()
+        if low in self.person_nouns:
+            return self.person_nouns[low]
+        ends = [end for end in self.person_suffixes if low.endswith(end)]
+        return self.person_suffixes[max(ends, key=len)] if ends else None
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -88,11 +122,10 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
     forms = set(irregular)
     for lemma in lemmas:
         forms |= _inflections(lemma)
-    honorifics = {str(k).lower(): (str(v) if v else None)
-                  for k, v in (data.get("honorifics") or {}).items()}
+    honorifics = _gender_map(data, "honorifics")
     nicknames = {str(k).lower(): frozenset(str(n).lower() for n in v or ())
                  for k, v in (data.get("nicknames") or {}).items()}
-    words = lambda key: frozenset(str(w).lower() for w in data.get(key) or ())  # noqa: E731
+    words = functools.partial(_words, data)
     return ReadingLexicon(
         speech_lemmas=frozenset(lemmas | set(irregular.values())),
         speech_forms=frozenset(forms), honorifics=honorifics, nicknames=nicknames,
@@ -102,5 +135,18 @@ def load_lexicon(project_root: Path | None = None) -> ReadingLexicon:
         not_speakers=words("not_speakers"), listening_verbs=words("listening_verbs"),
         address_words=words("address_words"),
         married_titles=words("married_titles"), unmarried_titles=words("unmarried_titles"),
-        person_nouns={str(k).lower(): (str(v) if v else None)
-                      for k, v in (data.get("person_nouns") or {}).items()})
+        person_nouns=_gender_map(data, "person_nouns"),
+        person_suffixes=_gender_map(data, "person_suffixes"),
+        not_person_nouns=words("not_person_nouns"),
+        generic_determiners=words("generic_determiners"),
+        looks=LookWords(**{f.name: _words(data.get("looks") or {}, f.name)
+                           for f in fields(LookWords)}))
+
+
+def _gender_map(data: dict, key: str) -> dict:
+    """word -> "male"/"female"/None, from a mapping in reading.yaml."""
+    return {str(k).lower(): (str(v) if v else None) for k, v in (data.get(key) or {}).items()}
+
+
+def _words(data: dict, key: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in data.get(key) or ())

@@ -25,7 +25,8 @@ def board_to_dict(board: Board) -> dict:
                     "slug": chapter.slug, "start": chapter.start, "end": chapter.end},
         "characters": [
             {"id": c.id, "name": c.name, "aliases": list(c.aliases), "gender": c.gender,
-             "mentions": c.mentions, "description": c.description, "narrator": c.narrator}
+             "mentions": c.mentions, "description": c.description, "look": c.look,
+             "narrator": c.narrator}
             for c in a.characters],
         "locations": [
             {"id": loc.id, "name": loc.name, "aliases": list(loc.aliases),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..grammar import pronoun_gender
+from ..grammar import is_existential, pronoun_gender
 from ..model import Analysis, Paragraph, Quote
 from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
@@ -49,6 +49,9 @@ class Unit:
     flags: frozenset[str]
     speech_tag: bool            # only "she said" or the like
     headless: bool = False      # starts with its verb ("lifted a hand"): a tag was cut off
+    # Who is surely there: the agents, and the owners of a body part ("a
+    # lamp at Priya's elbow"); not a name only spoken of ("thought of Tomas").
+    present: tuple[str, ...] = ()
 
     @property
     def words(self) -> int:
@@ -148,8 +151,11 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     lo, hi = tokens[0].i, tokens[-1].i
     inside = {t.i for t in tokens}
     actors = tuple(dict.fromkeys(who[t.i] for t in tokens if t.i in who))
-    agents = tuple(dict.fromkeys(a for t in tokens if t.dep_ in _SUBJECTS
+    agents = tuple(dict.fromkeys(a for t in tokens if _is_subject(t)
                                  for a in [_character_of(t, who)] if a))
+    present = tuple(dict.fromkeys([*agents, *(
+        who[t.i] for t in tokens if t.i in who and t.dep_ == "poss"
+        and t.head.lemma_.lower() in rules.defaults.body_parts)]))
     root = sent.root
     lead = agent_of(root, who) if root.i in inside else None
     # Speech tags ("she said") only stand beside a quotation.
@@ -174,6 +180,9 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
             together = agent is None and _done_together(anchor)
             if rule.needs == "character" and agent is None and not together:
                 continue
+            if rule.needs == "thing" and (agent is not None or together
+                                          or _done_to_something(anchor)):
+                continue
             focus = _focus(sent.doc, hit, inside)
             looked_at = who.get(focus[0].i) if len(focus) == 1 else None
             unit_hits.append(Hit(rule.id, in_main_clause(anchor), agent, focus, looked_at,
@@ -191,7 +200,7 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     doc = sent.doc
     return Unit(start=para.start + doc[lo].idx, end=para.start + doc[hi].idx + len(doc[hi].text),
                 tokens=tuple(tokens), actors=actors, agents=agents, lead=lead, opener=opener,
-                headless=headless,
+                headless=headless, present=present,
                 hits=tuple(unit_hits),
                 flags=frozenset(flags), speech_tag=speech_tag)
 
@@ -359,7 +368,7 @@ def _subject_of(tok):
             break
         verb = verb.head
     for _ in range(4):
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        subject = next((c for c in verb.children if _is_subject(c)), None)
         if subject is not None:
             return subject
         if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
@@ -367,6 +376,18 @@ def _subject_of(tok):
             continue
         return None
     return None
+
+
+def _done_to_something(verb) -> bool:
+    """"The blast shook the house": the verb (or the one it begins, "began
+    to shake the house") has an object."""
+    verbs = [verb, *[c for c in verb.children if c.dep_ == "xcomp"]]
+    return any(c.dep_ == "dobj" for v in verbs for c in v.children)
+
+
+def _is_subject(tok) -> bool:
+    """A verb's subject, or the "a man" of "There was a man at the door"."""
+    return tok.dep_ in _SUBJECTS or is_existential(tok)
 
 
 def _done_together(tok) -> bool:

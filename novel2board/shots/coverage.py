@@ -164,6 +164,12 @@ def narration_draft(ctx, rule: Rule, units: list[Unit], agent: str | None,
         subjects = (lead, *others[:1])
         if framing == "single" and len(subjects) == 2:
             framing = "two-shot"        # two people act in one beat
+    else:
+        # A wide shot or an insert frames nobody in particular, but whoever
+        # does something in it is there: the figure at the crater's edge,
+        # the hands that pick up the key, the elbow by the desk lamp.
+        present = list(dict.fromkeys(a for u in units for a in u.present))
+        subjects = tuple(dict.fromkeys([a for a in (lead,) if a in present] + present))[:2]
     shown = [u for u in units if not u.speech_tag] or units
     opener = shown[0].opener if shown else None
     composed = compose([u.tokens for u in shown], ctx.name(opener) if opener else None,

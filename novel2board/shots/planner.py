@@ -168,7 +168,6 @@ def _opening(ctx: PlanContext, scene: Scene, beats: ParagraphBeats) -> tuple[Dra
         draft.start, draft.end = beats.paragraph.start, beats.items[0].start
         if draft.end <= draft.start:
             draft.end = beats.items[0].end
-    draft.subjects = ()
     draft.tile = bool(used)
     if used == len(beats.items):
         draft.end = beats.paragraph.end
@@ -191,6 +190,14 @@ def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBe
             # before, unless somebody else now does something.
             if unit.main_agent and last[1] and unit.main_agent != last[1] and unit.agents:
                 segments.append([rule, unit.main_agent, [unit], None])
+            elif unit.agents and last[1] is None and last[0].shot.framing == "none":
+                # Someone acts after a shot that frames nobody: scenery becomes
+                # the shot of who acts; an insert of a thing is cut away from.
+                if last[0].fallback:
+                    last[0], last[1], last[3] = rule, unit.main_agent, found
+                    last[2].append(unit)
+                else:
+                    segments.append([rule, unit.main_agent, [unit], found])
             else:
                 last[2].append(unit)
                 last[1] = last[1] or agent
@@ -224,13 +231,18 @@ def _merge_to_cap(ctx: PlanContext, segments: list[list], beats: ParagraphBeats)
     if not beats.actors:
         cap = min(cap, d.scenery_max_shots)
     order = {r.id: i for i, r in enumerate(ctx.rules.rules)}
+
+    def rank(segment) -> tuple:
+        """A specific rule before a fallback, then file order: of two
+        fallbacks, the shot of a character (`action`) before scenery."""
+        return (segment[0].fallback, order[segment[0].id])
+
     while len(segments) > cap:
         sizes = [sum(u.words for u in a[2]) + sum(u.words for u in b[2])
                  for a, b in zip(segments, segments[1:])]
         i = sizes.index(min(sizes))
         a, b = segments[i], segments[i + 1]
-        keep = a if (b[0].fallback or (not a[0].fallback and order[a[0].id] <= order[b[0].id])) \
-            else b
+        keep = a if rank(a) <= rank(b) else b
         segments[i:i + 2] = [[keep[0], keep[1] or a[1] or b[1], a[2] + b[2], keep[3]]]
     return segments
 

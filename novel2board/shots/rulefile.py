@@ -45,7 +45,7 @@ SCHEMA: dict[str, Any] = {
                  "speech_verbs": [str], "heat": {"matcher": ANY, "dependency": ANY}},
     "flags": {ANY_KEY: {"matcher": ANY, "dependency": ANY, "cue": str, "suggest": str}},
 }
-NEEDS = ("character", "listener")
+NEEDS = ("character", "listener", "thing")
 REQUIRED_RULE_KEYS = ("id", "cue", "shot")
 
 
