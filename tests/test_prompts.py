@@ -531,3 +531,15 @@ def test_a_character_named_in_lower_case_starts_its_sentence_with_a_capital(tmp_
     assert p.flux[0].startswith("The soldier steps into the road.")
     # the video prompt still knows him by the name the description uses
     assert dict(p.extra)["video_kling"][0].startswith("The man steps into the road")
+
+
+def test_an_insert_shows_only_the_hands_of_who_handles_the_thing(tmp_path):
+    from dataclasses import replace as _replace
+    config = make_config(tmp_path)
+    insert = _replace(shot(), size="INSERT", description="Close on the key. Wren picks it up.")
+    p = PromptDrafter(config, people(config), PLACES, 1).draft(insert, None)
+    # no face description for the model to draw a face from
+    assert WREN.rstrip(".") not in p.midjourney[0] and "--oref" not in p.midjourney[0]
+    assert p.midjourney[0].startswith("Close on the key. Wren picks it up.")
+    assert WREN.rstrip(".") in PromptDrafter(config, people(config), PLACES, 1).draft(
+        shot(), None).midjourney[0]

@@ -347,6 +347,8 @@ class PromptDrafter:
     # -- the drafts
     def draft(self, shot: Shot, scene_location: str | None) -> ShotPrompts:
         people = _distinguish([self._person(cid, shot) for cid in shot.subjects])
+        if shot.size == "INSERT":
+            people = [_hands_of(p) for p in people]
         location = self.locations.get(scene_location) if scene_location else None
         style = self.config.style
         action = visible_text(shot.description)
@@ -834,3 +836,11 @@ def _line(text: str) -> str:
 
 __all__ = ["IMAGE_TOOLS", "Person", "PromptDrafter", "Variant", "aspect_for_midjourney",
            "clip_length", "clips_for", "stable_seed"]
+
+
+def _hands_of(person: Person) -> Person:
+    """In an insert only the hands of whoever handles the thing are in frame:
+    a face description (or a face reference) would make the model draw the
+    face. The costume stays, for the sleeves."""
+    return replace(person, name=f"{person.name}'s hands", description=None, look=None,
+                   reference=None)
