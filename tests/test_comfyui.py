@@ -271,7 +271,8 @@ def test_a_new_project_boards_into_prompts_that_paste_without_edits(tmp_path, nl
             assert look in prompt
             for cid in shot["subjects"]:
                 if descriptions.get(cid):
-                    assert descriptions[cid] in prompt
+                    # an insert shows the hands only: no face to draw (#13)
+                    assert (descriptions[cid] in prompt) == (shot["size"] != "INSERT")
         for prompt in p["flux"]:
             assert "--" not in prompt and ":1." not in prompt
         for prompt in [*p["video_kling"], *p["video_runway"]]:

@@ -102,7 +102,7 @@ def _person_look(noun, lexicon: ReadingLexicon, bare: bool) -> str | None:
     if det is None or not lexicon.is_person_noun(noun.lower_):
         return None
     look = look_of(noun, lexicon)
-    if look is None and bare:
+    if look is None and bare and noun.lemma_.lower() not in lexicon.looks.generic:
         look = indefinite(noun.lower_)
     return look
 

@@ -52,6 +52,7 @@ class LookWords:
     clothing: frozenset[str] = frozenset()      # "in a wet oilcloth coat"
     features: frozenset[str] = frozenset()      # "with a scar"
     verbs: frozenset[str] = frozenset()         # "wearing a red shawl"
+    generic: frozenset[str] = frozenset()       # "a man": no look on its own
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..grammar import SUBORDINATE, in_main_clause as grammar_main_clause
 from .camera import (INTERIOR, NOTE_LABELS, VISIBLE, CameraLexicon, is_person, sort_clauses,
                      tell)
-from .inflect import base_form, is_known_verb, third_person_singular
+from .inflect import base_form, is_known_verb, is_prefixed_verb, third_person_singular
 from .thirdperson import Narrator, Retelling, subject_of
 
 _PLURAL_SUBJECTS = {"they", "we", "you", "i"}
@@ -255,12 +255,13 @@ def _visible(tok) -> str | None:
 
 def _present(tok, retelling: Retelling | None = None) -> str:
     if not is_known_verb(tok) and not (tok.dep_ in ("ROOT", "conj")
-                                       and subject_of(tok) is not None):
+                                       and subject_of(tok) is not None
+                                       and is_prefixed_verb(tok.lower_)):
         # "unobserved", "bareheaded": an adjective spaCy tagged as a past
         # verb, which no dictionary has as a verb. Left as it is, a past
         # form reads better than a made-up present ("unobserves",
-        # "bareheade"); a verb it lacks but with a subject ("he unclipped")
-        # is turned by rule.
+        # "bareheade"); a verb it lacks that is a prefix on one it has, with
+        # a subject ("he unclipped": un + clipped), is turned by rule.
         return tok.text
     lemma = base_form(tok)
     subject = subject_of(tok)

@@ -52,6 +52,15 @@ def is_known_verb(tok) -> bool:
     return bool(_lemmas(tok.lower_))
 
 
+_VERB_PREFIXES = ("un", "re", "dis", "over", "out", "mis", "pre", "de", "up", "under")
+
+
+def is_prefixed_verb(form: str) -> bool:
+    """"unclipped", "reclipped": a prefix on a verb form the dictionary has."""
+    return any(form.startswith(p) and len(form) > len(p) + 2 and _lemmas(form[len(p):])
+               for p in _VERB_PREFIXES)
+
+
 def _lemmas(form: str) -> tuple[str, ...]:
     """The verb lemmas lemminflect's dictionary has for a form (no guesses
     for words it does not know)."""
