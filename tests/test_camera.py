@@ -27,6 +27,7 @@ def kinds(nlp, camera, text):
     ("He had been a soldier once.", "been", "backstory"),
     ("It must have rained in the night.", "rained", "speculation"),
     ("Perhaps she slept.", "slept", "speculation"),
+    ("In his face one might notice some relics of the boy.", "notice", "speculation"),
     ("He would sit for hours by the window.", "sit", "habit"),
     ("She always locked the door.", "locked", "habit"),
     ("He told her the plan was off.", "told", "reported-speech"),

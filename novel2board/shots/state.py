@@ -43,7 +43,7 @@ def with_states(ctx, scene, shots: list[Shot], time_of_day: str | None) -> list[
     out = []
     for shot in shots:
         seen = events[:bisect.bisect_right(offsets, shot.end)]
-        light = _latest(seen, "light", 2) or first["light"] or time_light
+        light = _lights(seen, lexicon) or first["light"] or time_light
         weather = _latest(seen, "weather", 1) or first["weather"]
         state = ShotState(time_of_day=str(time_word), light=light, weather=weather,
                           spot=_spot(seen, shot.subjects),
@@ -51,6 +51,17 @@ def with_states(ctx, scene, shots: list[Shot], time_of_day: str | None) -> list[
                           holding=_holding(seen, shot.subjects))
         out.append(replace(shot, state=state))
     return out
+
+
+def _lights(events: list[_Event], lexicon) -> str:
+    """The two latest lights ("moonlight and the glow of monitors"), or the
+    latest alone when one is of the day and one of the night."""
+    found = _latest(events, "light", 2)
+    if " and " in found:
+        a, b = found.split(" and ", 1)
+        if {a, b} & lexicon["day_lights"] and {a, b} & lexicon["night_lights"]:
+            return b
+    return found
 
 
 def _latest(events: list[_Event], kind: str, most: int) -> str:
