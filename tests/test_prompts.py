@@ -546,3 +546,16 @@ def test_an_insert_shows_only_the_hands_of_who_handles_the_thing(tmp_path):
     assert p.midjourney[0].startswith("Close on the key. Wren picks it up.")
     assert WREN.rstrip(".") in PromptDrafter(config, people(config), PLACES, 1).draft(
         shot(), None).midjourney[0]
+
+
+def test_who_sits_and_what_they_hold_is_in_every_image_prompt(tmp_path):
+    from dataclasses import replace as _replace
+    from novel2board.model import ShotState
+    config = make_config(tmp_path)
+    state = ShotState(time_of_day="night", light="lamplight",
+                      postures=(("wren-halloway", "seated"),),
+                      holding=(("wren-halloway", "a chipped mug"),))
+    p = PromptDrafter(config, people(config), PLACES, 2).draft(_replace(shot(), state=state),
+                                                               None)
+    for prompt in (*p.midjourney, *p.flux, *(s.prompt for s in p.sdxl)):
+        assert "Wren Halloway seated, holding a chipped mug" in prompt, prompt

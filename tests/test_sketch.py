@@ -173,3 +173,16 @@ def test_movement_is_drawn_as_an_arrow_and_static_is_not():
         return svg.count("<polygon")
     assert arrows("static") == 0
     assert arrows("pan") == 1 and arrows("dolly-in") == 4
+
+
+def test_a_seated_character_is_drawn_seated_and_lower():
+    from novel2board.model import ShotState
+    standing = sketch(shot("FS"), aspect=16 / 9)
+    seated_shot = SimpleNamespace(**vars(shot("FS")),
+                                  state=ShotState(postures=(("a", "seated"),)))
+    seated = sketch(seated_shot, aspect=16 / 9)
+    assert seated.figures[0].posture == "seated" and standing.figures[0].posture == "standing"
+    assert seated.figures[0].top > standing.figures[0].top
+    svg = render(None, "frame.svg.j2", "test", s=seated)
+    ET.fromstring(svg)
+    assert "<rect" in svg                          # the seat

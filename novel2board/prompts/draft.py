@@ -363,7 +363,8 @@ class PromptDrafter:
                       aspect_ratio=style.aspect_ratio,
                       mj_aspect=aspect_for_midjourney(style.aspect_ratio),
                       project=self.config.project, action=action, setting=setting,
-                      state=state, **_scene_words(setting, state), style_lora=self.style_lora)
+                      state=state, **_scene_words(setting, state, _posed(shot, people)),
+                      style_lora=self.style_lora)
         self._check_references(people)
         variants = self.variants(shot, people, location)
         contexts = [dict(common, variant=v, seed=v.seed) for v in variants]
@@ -665,6 +666,25 @@ def _plain_state(state: ShotState) -> ShotState:
                    spot=state.spot.strip())
 
 
+def _posed(shot: Shot, people) -> dict:
+    """Whose posture and props a prompt states: everyone in frame, but in an
+    insert (only hands are seen)."""
+    return {} if shot.size == "INSERT" else {p.id: p.name for p in people}
+
+
+def _poses(state: ShotState, names: dict) -> list[str]:
+    """"Tomas Okafor seated, holding a shear pin" for each subject in frame
+    whose posture or props the scene's prose gave (shots/state.py)."""
+    postures, holding = dict(state.postures), dict(state.holding)
+    out = []
+    for cid, name in names.items():
+        parts = [p for p in (postures.get(cid), f"holding {holding[cid]}" if cid in holding
+                             else "") if p and p not in ("walking", "running")]
+        if parts:
+            out.append(f"{name} " + ", ".join(parts))
+    return out
+
+
 def _pieces(ctx: dict, openers: frozenset[str]) -> Pieces:
     """What trimming may drop of a prompt's context."""
     state = ctx["state"]
@@ -682,13 +702,17 @@ def _piece_context(ctx: dict, pieces: Pieces) -> dict:
                     spot=pieces.state.get("spot", ""))
     setting = pieces.setting.text
     return dict(action=pieces.action.text.rstrip("."), setting=setting, state=state,
-                **_scene_words(setting, state))
+                **_scene_words(setting, state, _posed(ctx["shot"], ctx["characters"])))
 
 
-def _scene_words(setting: str, state: ShotState) -> dict:
+def _scene_words(setting: str, state: ShotState, names: dict | None = None) -> dict:
     """`place`: the setting, then the spot within it ("..., at the edge of the
-    crater"); `when`: "night, moonlight through the window, heavy rain"."""
-    where = ", ".join(part for part in (setting.strip().rstrip("."), state.spot) if part)
+    crater"), then who sits and what they hold ("Tomas Okafor seated,
+    holding a shear pin"); `when`: "night, moonlight through the window,
+    heavy rain"."""
+    poses = _poses(state, names or {})
+    where = ", ".join(part for part in (setting.strip().rstrip("."), state.spot, *poses)
+                      if part)
     return dict(place=where, when=", ".join(
         part for part in (state.time_of_day, state.light, state.weather) if part))
 

@@ -61,6 +61,9 @@ class Figure:
     head: float         # head height, frame units (the template's unit figure is 1 head tall)
     view: str           # "front", "back" (seen from behind) or "top" (from overhead)
     facing: int         # -1 looks screen-left, 1 screen-right, 0 at the camera
+    # "seated" draws the figure on a seat, its head two heads lower (the
+    # shot's state: a character the prose sat down is not drawn standing).
+    posture: str = "standing"
 
     @property
     def eye_y(self) -> float:
@@ -149,10 +152,21 @@ def _figures(shot, width: float, height: float) -> list[Figure]:
         # over a low horizon.
         top = height * 0.96 - 7.5 * head
     figures = []
+    postures = dict(shot.state.postures) if getattr(shot, "state", None) else {}
     for i, x in enumerate(_x_positions(count, sides, width, head)):
-        figures.append(Figure(cx=round(x, 2), top=round(top, 2), head=round(head, 2),
-                              view=view, facing=_facing(x, width, count, sides[i])))
+        posture = _SEATED if postures.get(subjects[i]) in _SEATED_WORDS else "standing"
+        drop = SEATED_DROP * head if posture == _SEATED and view != "top" else 0.0
+        figures.append(Figure(cx=round(x, 2), top=round(top + drop, 2), head=round(head, 2),
+                              view=view, facing=_facing(x, width, count, sides[i]),
+                              posture=posture))
     return figures
+
+
+_SEATED = "seated"
+# Postures (templates/camera.yaml `postures`) drawn as sitting.
+_SEATED_WORDS = frozenset({"seated", "kneeling", "crouching", "perched", "slumped", "sprawled"})
+# A seated body is about 5.5 heads from the top of the head to the floor.
+SEATED_DROP = 2.0
 
 
 # Screen sides from left to right: who of two stands further left.

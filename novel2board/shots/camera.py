@@ -53,7 +53,8 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _LIST_KEYS = ("thought_verbs", "speech_verbs", "speculation_adverbs", "speculation_phrases",
               "habit_adverbs", "habit_phrases", "backstory_phrases", "sound_verbs",
               "sound_nouns", "smell_verbs", "smell_nouns", "person_nouns")
-_STATE_LISTS = ("hold_verbs", "release_verbs", "spot_nouns", "day_lights", "night_lights")
+_STATE_LISTS = ("hold_verbs", "release_verbs", "spot_nouns", "spot_verbs", "day_lights",
+                "night_lights")
 _STATE_MAPS = ("light_words", "weather_words", "time_words", "postures")
 _KEYS = (*_LIST_KEYS, *_STATE_LISTS, "feelings", "feeling_idioms", "tells", *_STATE_MAPS)
 

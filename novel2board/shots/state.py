@@ -142,7 +142,8 @@ def _read(tok, offset: int, base: int, lexicon, mentions, starts) -> list[_Event
         found.append(_Event(offset, "hold", _noun_phrase(thing), who))
     elif thing is not None and (lemma in lexicon["release_verbs"] or _put_down(tok)):
         found.append(_Event(offset, "release", _noun_phrase(thing), who))
-    spot = _spot_phrase(tok, lexicon["spot_nouns"])
+    spot = _spot_phrase(tok, lexicon["spot_nouns"]) \
+        if lemma in lexicon["spot_verbs"] or lemma in lexicon["postures"] else ""
     if spot:
         found.append(_Event(offset, "spot", spot, who))
     return found
@@ -185,5 +186,5 @@ def _spot_phrase(verb, spot_nouns) -> str:
             words = [t.text_with_ws for t in prep.subtree]
             text = "".join(words).strip().rstrip(",;.")
             if len(text.split()) <= 8:
-                return text
+                return text[:1].lower() + text[1:]     # "In the corner" mid-sentence
     return ""
