@@ -155,7 +155,11 @@ def _figures(shot, width: float, height: float) -> list[Figure]:
     postures = dict(shot.state.postures) if getattr(shot, "state", None) else {}
     for i, x in enumerate(_x_positions(count, sides, width, head)):
         posture = _SEATED if postures.get(subjects[i]) in _SEATED_WORDS else "standing"
-        drop = SEATED_DROP * head if posture == _SEATED and view != "top" else 0.0
+        # Only a full figure shows the seat: a medium shot or closer frames
+        # the seated person as it would a standing one (the camera is lower).
+        drop = SEATED_DROP * head if posture == _SEATED and view != "top" and spec.standing \
+            else 0.0
+        posture = posture if spec.standing else "standing"
         figures.append(Figure(cx=round(x, 2), top=round(top + drop, 2), head=round(head, 2),
                               view=view, facing=_facing(x, width, count, sides[i]),
                               posture=posture))
