@@ -114,3 +114,11 @@ def test_a_bible_description_wins_over_the_look(analyse):
                     Config(characters=bible))
     assert look(found, "edda-kross") is None
     assert look(found, "tomas-okafor") == "a thin man in overalls"
+
+
+def test_words_left_out_of_a_look_leave_a_space(nlp):
+    from novel2board.analyse.looks import _words
+    doc = nlp("He was a tall, dark-complexioned man.")
+    tall = next(t.i for t in doc if t.text == "tall")
+    man = next(t.i for t in doc if t.text == "man")
+    assert _words(doc, {tall, man}) == ["tall", "man"]      # not "tallman"

@@ -155,10 +155,15 @@ def _words(doc, keep: set[int]) -> list[str]:
     words stays ("a tall, thin man", "grey-haired")."""
     lo, hi = min(keep), max(keep)
     out: list[str] = []
+    previous = None
     for tok in doc[lo:hi + 1]:
         if tok.i in keep or (tok.is_punct or tok.dep_ == "cc") and tok.i - 1 in keep \
                 and tok.i + 1 in keep:
+            if previous is not None and tok.i > previous + 1 and out and \
+                    not out[-1].endswith(" "):
+                out.append(" ")     # "a tall, dark-complexioned man" -> "a tall man"
             out.append(tok.text_with_ws if tok.i < hi else tok.text)
+            previous = tok.i
     text = "".join(out).strip(" ,;:")
     if text[:1].isupper() and doc[lo].pos_ != "PROPN":
         text = text[:1].lower() + text[1:]       # "A boatman" opened its sentence
