@@ -98,9 +98,14 @@ def test_a_users_lexicon_decides(nlp):
     assert "wonders" in c.text
 
 
-def test_a_misspelt_key_in_the_lexicon_is_an_error_with_a_guess():
-    with pytest.raises(ConfigError, match="did you mean 'thought_verbs'"):
-        CameraLexicon.from_data({"thougth_verbs": ["think"]})
+def test_a_misspelt_key_in_the_lexicon_is_an_error_with_a_guess(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "camera.yaml").write_text(
+        "tells: {}\nthougth_verbs: [think]\nspeech_verbs: say\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'thought_verbs'") as info:
+        load_camera(tmp_path)
+    assert info.value.line == 2                     # every problem, with its line
+    assert "camera.yaml:3: 'speech_verbs' should be a list" in info.value.render()
 
 
 @pytest.mark.parametrize("text, expected", [

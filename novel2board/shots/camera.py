@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..resources import find_file, load_yaml_file
+from ..resources import find_file
 from .inflect import agree
 
 VISIBLE = frozenset({"action", "appearance", "setting"})
@@ -68,11 +68,11 @@ class CameraLexicon:
     feeling_of: dict[str, str]                  # a word -> its feeling
     idioms: tuple[tuple[re.Pattern, str], ...]
     tells: dict[str, str]                       # feeling -> verb phrase
-    state: dict = None                          # the scene-state lists (shots/state.py)
+    state: dict = field(default_factory=dict)   # the scene-state lists (shots/state.py)
 
     @classmethod
-    def from_data(cls, data: dict, path: Path | None = None) -> "CameraLexicon":
-        _check(data, path)
+    def from_data(cls, data: dict) -> "CameraLexicon":
+        """From data already checked (`load_camera` checks a file's keys)."""
         words = {key: frozenset(str(w).lower() for w in data.get(key) or ())
                  for key in _LIST_KEYS if not key.endswith("_phrases")}
         phrases = {key: tuple(_phrase(p) for p in data.get(key) or ())
@@ -117,22 +117,26 @@ def _phrase(text: str, loose: bool = False) -> re.Pattern:
     return re.compile(r"(?<![\w'])" + gap.join(parts) + r"(?![\w'])", re.IGNORECASE)
 
 
-def _check(data, path: Path | None) -> None:
-    """Every key known, every list a list: a misspelt `thougth_verbs` must
-    not be ignored in silence."""
-    from ..yamlcheck import unknown_key
-    if not isinstance(data, dict):
-        raise ConfigError([(None, "should be a mapping of word lists")], path or "camera.yaml")
-    problems = []
-    for key, value in data.items():
-        if key not in _KEYS:
-            problems.append((None, unknown_key(str(key), str(key), _KEYS)))
-        elif key in (*_LIST_KEYS, *_STATE_LISTS) and not isinstance(value, list):
-            problems.append((None, f"'{key}' should be a list of words"))
-        elif key not in (*_LIST_KEYS, *_STATE_LISTS) and not isinstance(value, dict):
-            problems.append((None, f"'{key}' should be a mapping"))
+def _check(root, path: Path) -> None:
+    """Every key known ("did you mean"), every list a list and every table a
+    mapping, all problems at once with their lines: a misspelt
+    `thougth_verbs` must not be ignored in silence."""
+    import yaml
+
+    from ..yamlcheck import check_mapping, node_line
+    lists = (*_LIST_KEYS, *_STATE_LISTS)
+    schema = {key: list if key in lists else dict for key in _KEYS}
+
+    def check_value(node, kind, where, problems):
+        wanted = yaml.SequenceNode if kind is list else yaml.MappingNode
+        if not isinstance(node, wanted):
+            problems.append((node_line(node), f"'{where}' should be a "
+                             + ("list of words" if kind is list else "mapping")))
+
+    problems: list = []
+    check_mapping(root, schema, "", problems, check_value)
     if problems:
-        raise ConfigError(problems, path or "camera.yaml")
+        raise ConfigError(problems, path)
 
 
 def load_camera(project_root: Path | None) -> CameraLexicon:
@@ -145,7 +149,12 @@ def load_camera(project_root: Path | None) -> CameraLexicon:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: Path, mtime_ns: int, size: int) -> CameraLexicon:
-    return CameraLexicon.from_data(load_yaml_file(path) or {}, path)
+    from .. import yamlcheck
+    root = yamlcheck.compose(path.read_text(encoding="utf-8-sig"), path)
+    if root is None:
+        return CameraLexicon.from_data({})
+    _check(root, path)
+    return CameraLexicon.from_data(yamlcheck.construct(root) or {})
 
 
 # ------------------------------------------------------------------ clauses
@@ -254,9 +263,9 @@ def _sort(head, own: tuple, parent: Clause | None, lex: CameraLexicon) -> Clause
         return Clause(head, own, "backstory")
     subject = _subject(head)
     if lemma in ("be", "have", "wear", "look", "seem") and subject is not None \
-            and _is_person(subject):
+            and is_person(subject, lex):
         return Clause(head, own, "appearance")
-    if subject is not None and not _is_person(subject) and lemma in (
+    if subject is not None and not is_person(subject, lex) and lemma in (
             "be", "lie", "stand", "hang", "stretch", "shine", "glow", "fall", "rise"):
         return Clause(head, own, "setting")
     return Clause(head, own, "action")
@@ -270,12 +279,6 @@ def _subject(head):
         if found is not None:
             return found
     return None
-
-
-def _is_person(tok) -> bool:
-    if tok.pos_ == "PRON":
-        return tok.lower_ in _PERSON_PRONOUNS
-    return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON"
 
 
 def _feeling(head, own: tuple, text: str, lex: CameraLexicon):
@@ -296,7 +299,7 @@ def _feeling(head, own: tuple, text: str, lex: CameraLexicon):
             and subject.pos_ == "NOUN":
         felt = next((c for c in head.children if c.dep_ in ("dobj", "dative")), None)
         if felt is None:
-            felt = next((t for t in head.subtree if t.dep_ == "pobj" and _is_person(t)), None)
+            felt = next((t for t in head.subtree if t.dep_ == "pobj" and is_person(t, lex)), None)
         return lex.feeling_of[subject.lemma_.lower()], felt
     for pattern, feeling in lex.idioms:
         if pattern.search(text):
@@ -323,7 +326,7 @@ def _is_sound(head, own: tuple, lex: CameraLexicon) -> bool:
     if lemma in ("hear", "listen"):
         return True
     subject = _subject(head)
-    if subject is None or _is_person(subject):
+    if subject is None or is_person(subject, lex):
         return False
     return lex.has("sound_verbs", head) or lex.has("sound_nouns", subject)
 

@@ -34,7 +34,7 @@ from ..model import DialogueLine, Paragraph, Quote
 from .beats import Line, ParagraphBeats, Unit
 from .coverage import (Draft, Exchange, SceneState, cast_together, claim, narration_draft,
                        reaction_after)
-from .describe import Composed, compose, describe, strip_markup
+from .describe import Composed, compose, strip_markup
 from .inflect import base_form, third_person_singular
 from .rules import ShotSpec
 
@@ -385,10 +385,12 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
     speech = _speech_s(ctx, lines, pause=not any(d.dialogue for d in made))
     seconds = max(speech, spec_d.action_s * len(units))
     subjects = _subjects(kind, ex, speaker, listener)
-    text = _speech_text(ctx, kind, speaker, listener, lines, units)
-    # What the narration around the lines says that no camera sees.
-    unseen = compose([u.tokens for u in units], narrator=ctx.narrator,
-                     camera=ctx.lexicon) if units else Composed("")
+    # The narration around the lines, composed once: what the camera sees
+    # for the description, the rest for the notes.
+    opener = units[0].opener if units else None
+    seen = compose([u.tokens for u in units], ctx.name(opener) if opener else None,
+                   narrator=ctx.narrator, camera=ctx.lexicon) if units else Composed("")
+    text = _speech_text(ctx, kind, speaker, listener, lines, units, seen.text)
     main = Draft(rule=spec.id, start=min(i.start for i in [*lines, *units]),
                  end=max(i.end for i in [*lines, *units]), subjects=subjects,
                  description=text, size=spec.size, framing=spec.framing, angle=spec.angle,
@@ -396,7 +398,7 @@ def _speech_shots(ctx, state: SceneState, speaker, listener, lines: list[Line],
                  dialogue=_dialogue(ctx, lines),
                  flags=set().union(*(u.flags for u in units)) if units else set(),
                  screen=_screen(state, subjects, spec.framing),
-                 subtext=unseen.subtext, vo=unseen.vo)
+                 subtext=seen.subtext, vo=seen.vo)
     shots = [main]
     if (made and made[-1].dialogue and made[-1].subjects[:1] == subjects[:1] and listener
             and made[-1].duration >= 2.0 + ctx.rules.dialogue.reaction.duration_s):
@@ -521,11 +523,11 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: list[Unit]) -> str:
+def _speech_text(ctx, kind: str, speaker, listener, lines: list[Line], units: list[Unit],
+                 action: str) -> str:
+    """`action`: the narration of the turn as described (`compose`)."""
     who = ctx.name(speaker) if speaker else None
     opener = units[0].opener if units else None
-    action = describe([u.tokens for u in units], ctx.name(opener) if opener else None,
-                      narrator=ctx.narrator, camera=ctx.lexicon) if units else ""
     gender = next((c.gender for c in ctx.analysis.characters if c.id == speaker), None)
     pronoun = {"female": "She ", "male": "He "}.get(gender or "")
     if action and who and opener is None and pronoun and action.startswith(pronoun):
