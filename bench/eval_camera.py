@@ -15,7 +15,9 @@ formats json and prompts only), reads back every `<slug>/shots.json` and
  2. no light     image prompts (the first Midjourney and the first Flux
                  variant of each shot) with no word of time of day, light or
                  weather; and, of those in a scene whose heading gives a time
-                 of day, the ones that do not name that time.
+                 of day, the ones that do not name that time.  Also reported:
+                 the shots whose light is assumed (`state.light_assumed`:
+                 the prose names none, camera.yaml's `unstated_light`).
  3. labels       prompts (any tool, any variant) holding a content-free label,
                  a name, a colon and a bare generic noun: `Ilse Marr: a woman.`
  4. cut-offs     descriptions and prompts holding "..." or "…" where the
@@ -717,6 +719,8 @@ METRICS = (
     ("nonvisual", "non-vis", "descriptions holding a non-visual sentence / descriptions"),
     ("no_light", "no-light", "first MJ + first Flux prompts with no time/light word / those"),
     ("no_scene_time", "no-time", "of those in a scene with a time of day: not naming it / those"),
+    ("light_assumed", "assumed", ("shots whose light is camera.yaml's unstated_light, the prose "
+                                  "naming none (state.light_assumed) / shots")),
     ("labels.shots", "labels", "shots with a content-free label in a prompt / shots"),
     ("cutoffs.shots", "cut-offs", "shots with an ellipsis the source lacks there / shots"),
     ("nonwords.shots", "non-words", "shots with a non-word in description or a prompt / shots"),
@@ -856,6 +860,8 @@ def measure_board(folder: Path, nlp, dictionary, extra_known: frozenset[str] = f
             t.add(f"nonvisual.{kind}", any(f.kind == kind for f in findings))
         report.nonvisual += [(shot["id"], f.kind, f.cue, f.sentence) for f in findings]
         # 2. time and light: the first Midjourney and the first Flux variant
+        # (and how often that light was assumed, not the prose's own)
+        t.add("light_assumed", bool((shot.get("state") or {}).get("light_assumed")))
         for tool in ("midjourney", "flux"):
             variants = prompts.get(tool) or []
             if variants:

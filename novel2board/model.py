@@ -181,6 +181,9 @@ class ShotState:
 
     time_of_day: str = ""           # "night", "dawn", "late afternoon"
     light: str = ""                 # "moonlight through the west window", "lamplight"
+    # True when the prose names no light nor time of day: `light` is then
+    # camera.yaml's `unstated_light` for the setting, not the novel's.
+    light_assumed: bool = False
     weather: str = ""               # "heavy rain", "fog"
     spot: str = ""                  # "at the edge of the crater"
     # (character id, "seated"/"standing"/"lying"/...), (character id, "a mug")

@@ -38,6 +38,15 @@ def kinds(nlp, camera, text):
     ("She put the mug down.", "put", "action"),
     ("She knocked on the door.", "knocked", "action"),
     ("Tomas had been standing there for two hours.", "standing", "action"),
+    # a feeling's verb, a feeling's participle; verbs that only share a word
+    ("He dreaded the morning.", "dreaded", "feeling"),
+    ("She was alarmed.", "was", "feeling"),
+    ("He crossed the grass at a run.", "crossed", "action"),
+    ("He was leaning on the rail with his arms crossed.", "crossed", "action"),
+    ("He spent the night in the car.", "spent", "action"),
+    # what a feeling is about, and why, is part of it
+    ("She was angry at herself for laughing at the joke.", "laughing", "feeling"),
+    ("He was angry because the radio was talking.", "talking", "feeling"),
 ])
 def test_each_clause_is_sorted(nlp, camera, text, head, kind):
     assert (head, kind) in kinds(nlp, camera, text)

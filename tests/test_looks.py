@@ -101,6 +101,12 @@ def test_a_named_character_takes_the_look_of_an_appositive_or_a_naming(analyse):
     assert look(found, "jonah-vale") == "a tall man with a scar"
 
 
+def test_a_tie_to_someone_is_no_look(analyse):
+    found = analyse("Henry Temple was a son of the old earl. Henry Temple sat down. "
+                    "Henry Temple smiled.\n")
+    assert look(found, "henry-temple") is None     # not "Henry Temple: a son."
+
+
 def test_a_thing_said_to_be_is_no_look_of_a_name(analyse):
     found = analyse("Minton was a large mine. Minton sat on the hill. Minton smoked.\n")
     assert all(c.look is None for c in found.characters)

@@ -187,6 +187,30 @@ def test_emotional_cue_in_a_subordinate_clause_does_not_fire(nlp, rules):
     assert shot_for(shots, chapter, line).rule != "emotional-close-up"
 
 
+def test_a_named_feeling_is_a_close_up_of_the_one_who_feels_it(nlp, rules):
+    para = "Joe sat down at the table with his mug. He was furious."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, para])
+    shot = shot_for(shots, chapter, "He was furious")
+    assert shot.rule == "feeling-close-up" and shot.size == "CU"
+    assert shot.subjects[0] == "joe"
+    assert "jaw set" in shot.description            # the tell, not the word
+    assert "furious" not in shot.description
+    # kept apart from the beat before it, though the paragraph is short
+    assert shot_for(shots, chapter, "Joe sat down").rule != "feeling-close-up"
+
+
+def test_one_close_up_of_a_feeling_a_paragraph(nlp, rules):
+    para = "Mara was angry. She was angry at Joe for the word. Mostly she was angry."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, para])
+    assert rules_of(shots).count("feeling-close-up") == 1
+
+
+def test_a_verb_that_only_looks_like_a_feeling_is_no_close_up(nlp, rules):
+    para = "Joe crossed the yard. He spent an hour at the gate."
+    shots, _, chapter, _ = plan(nlp, rules, [OPENING, INTRO, para])
+    assert "feeling-close-up" not in rules_of(shots)
+
+
 # ------------------------------------------------------------------ inserts
 def test_object_handled_gets_insert(nlp, rules):
     line = "Mara picked up the brass key."

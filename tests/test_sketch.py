@@ -186,3 +186,33 @@ def test_a_seated_character_is_drawn_seated_and_lower():
     svg = render(None, "frame.svg.j2", "test", s=seated)
     ET.fromstring(svg)
     assert "<rect" in svg                          # the seat
+
+
+def test_a_lying_character_is_drawn_along_the_ground():
+    from novel2board.model import ShotState
+    standing = sketch(shot("FS"), aspect=16 / 9)
+    lying = sketch(SimpleNamespace(**vars(shot("FS")),
+                                   state=ShotState(postures=(("a", "lying down"),))),
+                   aspect=16 / 9)
+    assert lying.figures[0].posture == "lying"
+    feet = standing.figures[0].top + 7.5 * standing.figures[0].head
+    # the body's top is near the ground the standing figure's feet are on
+    assert feet - 1.0 * lying.figures[0].head < lying.figures[0].top < feet
+    svg = render(None, "frame.svg.j2", "test", s=lying)
+    assert "rotate(-90)" in svg
+    ET.fromstring(svg)
+    # closer than a full figure, the camera goes down with them: upright
+    close = sketch(SimpleNamespace(**vars(shot("MS")),
+                                   state=ShotState(postures=(("a", "lying down"),))))
+    assert close.figures[0].posture == "standing"
+
+
+@pytest.mark.parametrize("size, drawn", [("FS", True), ("MS", True), ("CU", False)])
+def test_what_a_character_holds_is_drawn_and_labelled_at_the_hand(size, drawn):
+    from novel2board.model import ShotState
+    held = sketch(SimpleNamespace(**vars(shot(size)),
+                                  state=ShotState(holding=(("a", "a chipped mug"),))))
+    assert held.figures[0].holding == "mug"
+    svg = render(None, "frame.svg.j2", "test", s=held)
+    ET.fromstring(svg)
+    assert (">mug</text>" in svg) is drawn      # a close-up shows no hands

@@ -58,3 +58,11 @@ def test_a_light_of_the_day_and_one_of_the_night_are_not_stated_together(nlp, an
                                 "walked out into the field. The stars came out over the "
                                 "barn.\n")
     assert shots[-1].state.light == "starlight"
+
+
+def test_a_verb_that_shares_its_subject_still_says_who_holds_what(nlp, analyse):
+    shots = board(nlp, analyse, "# Chapter 1\n\nMara Voss came into the shed. She "
+                                "stopped by the bench and lifted the old lamp. Then she "
+                                "sat down, still holding the lamp.\n")
+    held = [dict(s.state.holding).get("mara-voss") for s in shots if "mara-voss" in s.subjects]
+    assert any(h and "lamp" in h for h in held), [s.state for s in shots]

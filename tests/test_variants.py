@@ -258,6 +258,16 @@ def test_a_name_after_the_late_becomes_no_double_article():
                          names) == "The late man nods. The woman waves at the door the woman opened."
 
 
+def test_a_long_noun_phrase_owns_with_of_not_an_apostrophe():
+    from novel2board.prompts.motion import replace_names
+    names = {"Priya": "the woman in the middle", "Ilse Marr": "the woman on the right",
+             "Tomas": "the man"}
+    assert replace_names("Priya, seen over Ilse Marr's shoulder. Priya's hands hover. "
+                         "Tomas's hands shake.", names) == (
+        "The woman in the middle, seen over the shoulder of the woman on the right. "
+        "The hands of the woman in the middle hover. The man's hands shake.")
+
+
 def test_sdxl_chunks_skip_a_character_without_a_label(tmp_path):
     config = make_config(tmp_path)
     clerk = Character(id="the-clerk", name="the clerk", aliases=(), gender="female", mentions=2)

@@ -175,11 +175,22 @@ _BEFORE_NAME = (r"((?<![\w])(?:[Tt]he|[Aa]n?) (?:(?:late|old|young|little|poor|d
                 r"good|elder|younger|famous|unfortunate) )?)?")
 
 
+# What a possessive owns, when it is turned round: "X's left hand".
+_OWNED = r"(?:(?:left|right|own|other|free|bare) )?[A-Za-z][\w-]*"
+# A noun phrase with words after its noun ("the woman on the right") takes
+# no "'s": "the shoulder of the woman on the right".
+_POSTMODIFIED = re.compile(r"\w \b(?:on|in|at|with|by|near|behind|beside|of|from)\b ")
+
+
 def replace_names(text: str, names: dict[str, str]) -> str:
     """Every name or alias (longest first, whole words) by its noun phrase."""
     for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
         noun = names[name]
+        if _POSTMODIFIED.search(noun):
+            owned = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s) "
+                               rf"({_OWNED})")
+            text = owned.sub(lambda m, noun=noun: f"the {m.group(2)} of {noun}", text)
+        pattern = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
         text = pattern.sub(lambda m, noun=noun: _named(noun, m), text)
     return _capitalise_sentences(text)
 

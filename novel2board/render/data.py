@@ -86,7 +86,7 @@ def _shot(board: Board, shot) -> dict:
 
 def _state(state) -> dict:
     return {"time_of_day": state.time_of_day, "light": state.light,
-            "weather": state.weather, "spot": state.spot,
+            "light_assumed": state.light_assumed, "weather": state.weather, "spot": state.spot,
             "postures": dict(state.postures), "holding": dict(state.holding)}
 
 

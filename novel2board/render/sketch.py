@@ -61,9 +61,14 @@ class Figure:
     head: float         # head height, frame units (the template's unit figure is 1 head tall)
     view: str           # "front", "back" (seen from behind) or "top" (from overhead)
     facing: int         # -1 looks screen-left, 1 screen-right, 0 at the camera
-    # "seated" draws the figure on a seat, its head two heads lower (the
-    # shot's state: a character the prose sat down is not drawn standing).
+    # "seated" draws the figure on a seat, its head two heads lower; "lying"
+    # lays it along the ground, `top` then being the top of the body, not
+    # the head (the shot's state: a character the prose sat down or laid
+    # down is not drawn standing).
     posture: str = "standing"
+    # What the figure holds, as one word drawn at its hand ("mug"): the
+    # shot's state, so a sketch and its prompt agree on the prop.
+    holding: str = ""
 
     @property
     def eye_y(self) -> float:
@@ -152,18 +157,36 @@ def _figures(shot, width: float, height: float) -> list[Figure]:
         # over a low horizon.
         top = height * 0.96 - 7.5 * head
     figures = []
-    postures = dict(shot.state.postures) if getattr(shot, "state", None) else {}
+    state = getattr(shot, "state", None)
+    postures = dict(state.postures) if state else {}
+    held = dict(state.holding) if state else {}
     for i, x in enumerate(_x_positions(count, sides, width, head)):
-        posture = _SEATED if postures.get(subjects[i]) in _SEATED_WORDS else "standing"
-        # Only a full figure shows the seat: a medium shot or closer frames
-        # the seated person as it would a standing one (the camera is lower).
-        drop = SEATED_DROP * head if posture == _SEATED and view != "top" and spec.standing \
-            else 0.0
-        posture = posture if spec.standing else "standing"
+        posture = _drawn_posture(postures.get(subjects[i]))
+        # Only a full figure shows the seat or the ground: a medium shot or
+        # closer frames the person as it would a standing one (the camera
+        # goes down with them).
+        posture = posture if spec.standing and view != "top" else "standing"
+        drop = SEATED_DROP * head if posture == _SEATED \
+            else (7.5 - LYING_THICKNESS) * head if posture == _LYING else 0.0
         figures.append(Figure(cx=round(x, 2), top=round(top + drop, 2), head=round(head, 2),
                               view=view, facing=_facing(x, width, count, sides[i]),
-                              posture=posture))
+                              posture=posture, holding=_prop_word(held.get(subjects[i]))))
     return figures
+
+
+def _drawn_posture(word: str | None) -> str:
+    if word in _SEATED_WORDS:
+        return _SEATED
+    if word in _LYING_WORDS:
+        return _LYING
+    return "standing"
+
+
+def _prop_word(phrase: str | None) -> str:
+    """The noun of what is held ("a brass key" -> "key"), to label the
+    prop drawn at the hand."""
+    words = [w for w in (phrase or "").split() if w.isalpha()]
+    return words[-1].lower() if words else ""
 
 
 _SEATED = "seated"
@@ -171,6 +194,10 @@ _SEATED = "seated"
 _SEATED_WORDS = frozenset({"seated", "kneeling", "crouching", "perched", "slumped", "sprawled"})
 # A seated body is about 5.5 heads from the top of the head to the floor.
 SEATED_DROP = 2.0
+_LYING = "lying"
+_LYING_WORDS = frozenset({"lying down", "lying", "prone", "supine", "asleep"})
+# A body lying on its back is about this many heads high off the ground.
+LYING_THICKNESS = 0.7
 
 
 # Screen sides from left to right: who of two stands further left.

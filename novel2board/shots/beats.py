@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..grammar import is_existential, pronoun_gender
 from ..model import Analysis, Paragraph, Quote
+from .camera import CameraLexicon, sort_clauses
 from .describe import VISIBLE_ATTR, in_main_clause
 from .rules import CueMatch, Rules
 from .thirdperson import emphasised_spans
@@ -52,6 +53,9 @@ class Unit:
     # Who is surely there: the agents, and the owners of a body part ("a
     # lamp at Priya's elbow"); not a name only spoken of ("thought of Tomas").
     present: tuple[str, ...] = ()
+    # Who feels a feeling the sentence names ("Ilse was furious"): the
+    # close-up of the tell is theirs (the `named-feeling` cue).
+    feelers: tuple[str, ...] = ()
 
     @property
     def words(self) -> int:
@@ -97,7 +101,9 @@ class ParagraphBeats:
 
 
 def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis,
-                   rules: Rules) -> ParagraphBeats:
+                   rules: Rules, camera: CameraLexicon | None = None) -> ParagraphBeats:
+    """`camera`: the lexicon that tells a named feeling (None: nobody's
+    feelings are looked for)."""
     spans = [(q.start - para.start, q.end - para.start) for q in quotes]
 
     def quoted(tok) -> bool:
@@ -122,7 +128,8 @@ def read_paragraph(para: Paragraph, doc, quotes: list[Quote], analysis: Analysis
             set_clip(tok, clip(tok))        # None clears what an earlier run left
         if not any(not t.is_punct and not t.is_space for t in tokens):
             continue
-        items.append(_unit(para, tokens, sent, who, hits, rules, quoted if quotes else None))
+        items.append(_unit(para, tokens, sent, who, hits, rules, quoted if quotes else None,
+                           camera))
     items.sort(key=lambda i: (i.start, 0 if isinstance(i, Line) else 1))
     # Heat counts in the narration, or as punctuation of the speech ("!",
     # a line broken off) - not a word like "hiss" spoken in a calm line.
@@ -147,7 +154,7 @@ def _sentences(doc) -> list:
 
 
 def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: Rules,
-          quoted) -> Unit:
+          quoted, camera: CameraLexicon | None = None) -> Unit:
     lo, hi = tokens[0].i, tokens[-1].i
     inside = {t.i for t in tokens}
     actors = tuple(dict.fromkeys(who[t.i] for t in tokens if t.i in who))
@@ -201,8 +208,23 @@ def _unit(para, tokens, sent, who: dict[int, str], hits: list[CueMatch], rules: 
     return Unit(start=para.start + doc[lo].idx, end=para.start + doc[hi].idx + len(doc[hi].text),
                 tokens=tuple(tokens), actors=actors, agents=agents, lead=lead, opener=opener,
                 headless=headless, present=present,
+                feelers=_feelers(tokens, who, camera) if camera is not None else (),
                 hits=tuple(unit_hits),
                 flags=frozenset(flags), speech_tag=speech_tag)
+
+
+def _feelers(tokens, who: dict[int, str], camera: CameraLexicon) -> tuple[str, ...]:
+    """The characters who feel a feeling the sentence names, in order."""
+    found = []
+    for clause in sort_clauses(tokens, camera):
+        if clause.kind != "feeling":
+            continue
+        feeler = clause.feeler if clause.feeler is not None else next(
+            (t for t in clause.tokens if t.dep_ in ("nsubj", "nsubjpass")), None)
+        character = _character_of(feeler, who) if feeler is not None else None
+        if character:
+            found.append(character)
+    return tuple(dict.fromkeys(found))
 
 
 def _without_speech_tags(tokens: list, speech_verbs, quoted) -> list:

@@ -45,6 +45,8 @@ _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "csubj", "pcomp"})
 _LINKING = frozenset({"be", "feel", "grow", "become", "get", "seem", "look", "turn",
                       "appear", "remain", "go", "fall"})
 _SHARED_MODES = frozenset({"backstory", "speculation", "habit"})
+# The words that make a clause the reason of the one it hangs on.
+_REASONS = frozenset({"because", "since", "for"})
 _INNER_DEPS = frozenset({"advcl", "relcl", "ccomp", "acl", "csubj", "xcomp"})
 _PAST_MODALS = frozenset({"must", "might", "may", "could", "would", "should"})
 _PERSON_PRONOUNS = frozenset({"i", "you", "he", "she", "we", "they", "me", "him", "her",
@@ -54,9 +56,12 @@ _LIST_KEYS = ("thought_verbs", "speech_verbs", "speculation_adverbs", "speculati
               "habit_adverbs", "habit_phrases", "backstory_phrases", "sound_verbs",
               "sound_nouns", "smell_verbs", "smell_nouns", "person_nouns")
 _STATE_LISTS = ("hold_verbs", "release_verbs", "spot_nouns", "spot_verbs", "day_lights",
-                "night_lights")
-_STATE_MAPS = ("light_words", "weather_words", "time_words", "postures")
-_KEYS = (*_LIST_KEYS, *_STATE_LISTS, "feelings", "feeling_idioms", "tells", *_STATE_MAPS)
+                "night_lights", "day_times", "night_times")
+_STATE_MAPS = ("light_words", "weather_words", "time_words", "postures", "unstated_light")
+# Tables keyed by a slugline's words (NIGHT, INT): upper case.
+_UPPER_KEYED = ("time_words", "unstated_light")
+_KEYS = (*_LIST_KEYS, *_STATE_LISTS, "feelings", "feeling_verbs", "feeling_idioms", "tells",
+         *_STATE_MAPS)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class CameraLexicon:
     words: dict[str, frozenset[str]]            # list name -> lemmas
     phrases: dict[str, tuple[re.Pattern, ...]]  # list name -> compiled phrases
     feeling_of: dict[str, str]                  # a word -> its feeling
+    feeling_verbs: dict[str, str]               # a verb's lemma -> its feeling
     idioms: tuple[tuple[re.Pattern, str], ...]
     tells: dict[str, str]                       # feeling -> verb phrase
     state: dict = field(default_factory=dict)   # the scene-state lists (shots/state.py)
@@ -81,12 +87,16 @@ class CameraLexicon:
                       for feeling, ws in (data.get("feelings") or {}).items() for w in ws or ()}
         idioms = tuple((_phrase(text, loose=True), str(feeling))
                        for text, feeling in (data.get("feeling_idioms") or {}).items())
-        state = {key: frozenset(str(w).lower() for w in data.get(key) or ())
+        state = {key: frozenset(str(w).upper() if key.endswith("_times") else str(w).lower()
+                                for w in data.get(key) or ())
                  for key in _STATE_LISTS}
-        state.update({key: {str(k).lower() if key != "time_words" else str(k).upper():
+        state.update({key: {str(k).lower() if key not in _UPPER_KEYED else str(k).upper():
                             v for k, v in (data.get(key) or {}).items()}
                       for key in _STATE_MAPS})
-        return cls(words=words, phrases=phrases, feeling_of=feeling_of, idioms=idioms,
+        feeling_verbs = {str(verb).lower(): str(feeling)
+                         for verb, feeling in (data.get("feeling_verbs") or {}).items()}
+        return cls(words=words, phrases=phrases, feeling_of=feeling_of,
+                   feeling_verbs=feeling_verbs, idioms=idioms,
                    tells={str(k): str(v) for k, v in (data.get("tells") or {}).items()},
                    state=state)
 
@@ -232,9 +242,15 @@ def _depth(tok) -> int:
 
 
 def _sort(head, own: tuple, parent: Clause | None, lex: CameraLexicon) -> Clause:
-    if parent is not None and parent.kind in ("thought", "reported-speech", "speculation") \
+    if parent is not None and parent.kind in ("thought", "reported-speech", "speculation",
+                                              "feeling") \
             and head.dep_ in _CONTENT_DEPS:
-        return Clause(head, own, parent.kind)       # what was thought or said
+        # what was thought or said; what a feeling is about ("angry at
+        # herself for laughing"), which shows no tell of its own
+        return Clause(head, own, parent.kind)
+    if parent is not None and parent.kind not in VISIBLE and head.dep_ == "advcl" \
+            and any(c.dep_ == "mark" and c.lower_ in _REASONS for c in head.children):
+        return Clause(head, own, parent.kind)       # "angry because something was talking"
     if parent is not None and parent.kind not in VISIBLE and head.dep_ == "conj" \
             and not any(c.dep_ in _SUBJECTS for c in head.children) \
             and (parent.kind in _SHARED_MODES or parent.head.dep_ in _INNER_DEPS):
@@ -246,7 +262,7 @@ def _sort(head, own: tuple, parent: Clause | None, lex: CameraLexicon) -> Clause
     if feeling is not None:
         return Clause(head, own, "feeling", feeling, feeler)
     lemma = head.lemma_.lower()
-    if lex.has("thought_verbs", head) and head.pos_ == "VERB" and lemma not in lex.feeling_of:
+    if lex.has("thought_verbs", head) and head.pos_ == "VERB" and lemma not in lex.feeling_verbs:
         return Clause(head, own, "thought", None, _subject(head))
     if lex.has("speech_verbs", head) and _says_what(head):
         return Clause(head, own, "reported-speech")
@@ -288,8 +304,11 @@ def _feeling(head, own: tuple, text: str, lex: CameraLexicon):
     action ("slammed the door in anger") leaves the action to be seen."""
     lemma = head.lemma_.lower()
     subject = _subject(head)
-    if lemma in lex.feeling_of and head.pos_ == "VERB":
-        return lex.feeling_of[lemma], subject           # "he dreaded it"
+    if head.pos_ == "VERB" and lemma in lex.feeling_verbs:
+        return lex.feeling_verbs[lemma], subject        # "he dreaded it"
+    if head.tag_ == "VBN" and head.lower_ in lex.feeling_of and any(
+            c.dep_ in ("auxpass", "aux") and c.lemma_ == "be" for c in head.children):
+        return lex.feeling_of[head.lower_], subject     # "she was alarmed"
     if lemma in _LINKING:
         for tok in own:
             if tok.dep_ in ("acomp", "attr", "oprd", "dobj", "pobj", "xcomp") \

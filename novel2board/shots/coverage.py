@@ -102,10 +102,11 @@ class Claim:
 
 
 def claim(ctx, state: SceneState, pos: int, unit: Unit, first: bool,
-          specific_only: bool = False) -> Claim:
-    """The first rule (in rules.yaml order) whose cue fires on this beat."""
+          specific_only: bool = False, skip: str | None = None) -> Claim:
+    """The first rule (in rules.yaml order) whose cue fires on this beat
+    (`skip`: a rule's id not to ask)."""
     for rule in ctx.rules.rules:
-        if rule.builtin in _OPENING_CUES:
+        if rule.builtin in _OPENING_CUES or rule.id == skip:
             continue
         if specific_only and rule.fallback:
             continue
@@ -141,6 +142,8 @@ def _builtin_fires(cue: str, state: SceneState, pos: int, unit: Unit, first: boo
         fires = (first and state.last_turn_pos == pos - 1 and ex.last_listener is not None
                  and unit.lead == ex.last_listener)
         return ex.last_listener if fires else False
+    if cue == "named-feeling":
+        return unit.feelers[0] if unit.feelers else False
     if cue == "any-character":
         return unit.main_agent if unit.actors else False
     if cue == "always":

@@ -81,7 +81,8 @@ class PlanContext:
         if pindex not in self._beats:
             self._beats[pindex] = read_paragraph(
                 self.chapter.paragraphs[pindex], self.docs[pindex],
-                self.quotes_by_paragraph.get(pindex, []), self.analysis, self.rules)
+                self.quotes_by_paragraph.get(pindex, []), self.analysis, self.rules,
+                self.lexicon)
         return self._beats[pindex]
 
     def name(self, cid: str | None) -> str:
@@ -178,8 +179,17 @@ def _opening(ctx: PlanContext, scene: Scene, beats: ParagraphBeats) -> tuple[Dra
 def _narration(ctx: PlanContext, state: SceneState, pos: int, beats: ParagraphBeats,
                units: list[Unit]) -> list[Draft]:
     segments: list[list] = []           # [rule, agent, units, the claim that started it]
+    apart: set = set()                  # (rule, agent) given a shot of its own here
     for unit in units:
         found = claim(ctx, state, pos, unit, first=(unit is beats.units[0]))
+        if found.rule is not None and found.rule.keep_apart:
+            if (found.rule.id, found.agent) in apart:
+                # One close-up of a feeling a paragraph: "I was angry. I was
+                # angry at Brekke... Mostly I was angry" is not three.
+                found = claim(ctx, state, pos, unit, first=(unit is beats.units[0]),
+                              skip=found.rule.id)
+            else:
+                apart.add((found.rule.id, found.agent))
         rule, agent = found.rule, found.agent
         state.saw(unit.actors)
         last = segments[-1] if segments else None
@@ -237,9 +247,14 @@ def _merge_to_cap(ctx: PlanContext, segments: list[list], beats: ParagraphBeats)
         fallbacks, the shot of a character (`action`) before scenery."""
         return (segment[0].fallback, order[segment[0].id])
 
+    # A rule with `keep_apart` keeps its own shot: the cap grows by those.
+    cap += sum(1 for s in segments if s[0].keep_apart)
     while len(segments) > cap:
         sizes = [sum(u.words for u in a[2]) + sum(u.words for u in b[2])
+                 if not (a[0].keep_apart or b[0].keep_apart) else float("inf")
                  for a, b in zip(segments, segments[1:])]
+        if min(sizes) == float("inf"):
+            break
         i = sizes.index(min(sizes))
         a, b = segments[i], segments[i + 1]
         keep = a if rank(a) <= rank(b) else b

@@ -28,7 +28,8 @@ ANY_KEY = "*"           # a mapping whose keys are names the user chooses
 SHOT = {"size": str, "framing": str, "angle": str, "movement": str,
         "duration_s": NUMBER, "lens_mm": int}
 CUE = {"matcher": ANY, "dependency": ANY}
-RULE = {"id": str, "cue": (str, CUE), "needs": str, "shot": SHOT, "why": str}
+RULE = {"id": str, "cue": (str, CUE), "needs": str, "shot": SHOT, "why": str,
+        "keep_apart": bool}
 DIALOGUE_SHOT = {"id": str, **SHOT}
 SCHEMA: dict[str, Any] = {
     "defaults": {"lens_mm": {ANY_KEY: int}, "action_s_per_word": NUMBER,
@@ -104,11 +105,12 @@ def _check_scalar(node, schema, where: str, problems: list) -> None:
         return
     value = yaml.safe_load(node.value) if node.style is None else node.value
     allowed = schema if isinstance(schema, tuple) else (schema,)
-    ok = isinstance(value, allowed) and not isinstance(value, bool)
+    ok = isinstance(value, allowed) and (bool in allowed or not isinstance(value, bool))
     # A number where text is expected is fine as text (`id: 7`).
     ok = ok or (allowed == (str,) and isinstance(value, NUMBER) and not isinstance(value, bool))
     if not ok:
-        what = "a number" if float in allowed else "a whole number" if int in allowed else "text"
+        what = "true or false" if bool in allowed else "a number" if float in allowed \
+            else "a whole number" if int in allowed else "text"
         problems.append((_line(node), f"'{where}' should be {what}, not {value!r}"))
 
 

@@ -28,6 +28,8 @@ BUILTIN_CUES = {
     "first-appearance": "a character acting or named for the first time in the scene",
     "three-or-more": "three or more characters acting or named in one beat",
     "reaction": "a beat whose actor is the listener of the speech just before it",
+    "named-feeling": "a character feels a feeling the prose names (\"she was furious\", "
+                     "\"his heart sank\"; the words of templates/camera.yaml)",
     "any-character": "any character acting or named in the beat (a fallback)",
     "always": "every beat (the last fallback)",
 }
@@ -59,6 +61,9 @@ class Rule:
     shot: ShotSpec
     needs: str | None = None        # "character": the cue's actor must be a character
     why: str = ""
+    # Never merged into a neighbouring shot by the per-paragraph cap
+    # (`defaults.max_shots_per_paragraph`): a feeling's close-up stays one.
+    keep_apart: bool = False
 
     @property
     def fallback(self) -> bool:
@@ -213,7 +218,8 @@ def _rule(entry: dict) -> Rule:
     cue = entry.get("cue")
     return Rule(id=rid, builtin=cue if isinstance(cue, str) else None,
                 shot=_spec(entry.get("shot") or {}, rid), needs=entry.get("needs"),
-                why=str(entry.get("why", "")).strip())
+                why=str(entry.get("why", "")).strip(),
+                keep_apart=bool(entry.get("keep_apart", False)))
 
 
 def _dialogue(data: dict) -> DialogueSpec:

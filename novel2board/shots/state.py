@@ -37,15 +37,28 @@ def with_states(ctx, scene, shots: list[Shot], time_of_day: str | None) -> list[
     events = _events(ctx, scene, lexicon)
     words = lexicon["time_words"].get(time_of_day or "", ["", ""])
     time_word, time_light = (list(words) + ["", ""])[:2]
+    # A light of the night in a scene of the day (or the other way round)
+    # is a figure of speech or a memory: the scene's time decides.
+    clashing = lexicon["night_lights"] if (time_of_day or "") in lexicon["day_times"] \
+        else lexicon["day_lights"] if (time_of_day or "") in lexicon["night_times"] \
+        else frozenset()
+    events = [e for e in events if not (e.kind == "light" and e.value in clashing)]
     first = {kind: next((e.value for e in events if e.kind == kind), "")
              for kind in ("light", "weather")}
     offsets = [e.offset for e in events]
+    unstated = lexicon["unstated_light"]
+    assumed_light = str(unstated.get(scene.setting or "UNKNOWN", unstated.get("UNKNOWN", "")))
     out = []
     for shot in shots:
         seen = events[:bisect.bisect_right(offsets, shot.end)]
         light = _lights(seen, lexicon) or first["light"] or time_light
+        # Nothing said of light or time: a stated, plain light all the same,
+        # so the scene's prompts agree with each other (marked as assumed).
+        assumed = not light and not time_word and bool(assumed_light)
         weather = _latest(seen, "weather", 1) or first["weather"]
-        state = ShotState(time_of_day=str(time_word), light=light, weather=weather,
+        state = ShotState(time_of_day=str(time_word), light=light or
+                          (assumed_light if assumed else ""), light_assumed=assumed,
+                          weather=weather,
                           spot=_spot(seen, shot.subjects),
                           postures=_per_subject(seen, shot.subjects, ("posture",)),
                           holding=_holding(seen, shot.subjects))
@@ -131,7 +144,7 @@ def _read(tok, offset: int, base: int, lexicon, mentions, starts) -> list[_Event
         found.append(_Event(offset, "weather", str(lexicon["weather_words"][lemma])))
     if tok.pos_ != "VERB":
         return found
-    subject = next((c for c in tok.children if c.dep_ in _SUBJECTS), None)
+    subject = _subject(tok)
     who = _character_at(base + subject.idx, mentions, starts) if subject is not None else None
     if who is None:
         return found
@@ -147,6 +160,20 @@ def _read(tok, offset: int, base: int, lexicon, mentions, starts) -> list[_Event
     if spot:
         found.append(_Event(offset, "spot", spot, who))
     return found
+
+
+def _subject(verb):
+    """The verb's subject, or the one it shares: "stood and held the
+    lantern", "sat down, still holding the lantern"."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None or verb.dep_ not in ("conj", "advcl", "xcomp") \
+                or verb.head.i == verb.i:
+            return subject
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None         # "when she spoke": a clause with its own subject
+        verb = verb.head
+    return None
 
 
 def _put_down(verb) -> bool:
