@@ -128,3 +128,23 @@ def test_a_misspelt_key_in_the_lexicon_is_an_error_with_a_guess(tmp_path):
 ])
 def test_present_tense_with_real_verb_forms(nlp, camera, text, expected):
     assert compose([nlp(text)], camera=camera).text == expected
+
+
+def test_what_is_left_of_a_sentence_must_stand_as_one(nlp, camera):
+    # Its backstory gone, "thus pass out of the gigantic tale" has no subject.
+    c = compose([nlp("It had borne all the ships from the Golden Hind, to be visited by "
+                     "the Queen and thus pass out of the gigantic tale.")], camera=camera)
+    assert "pass" not in c.text and "It." not in c.text
+    assert c.subtext and c.subtext[0].startswith("Backstory:")
+
+
+def test_a_sentence_kept_whole_is_not_asked_to_stand(nlp, camera):
+    # Nothing hidden: the author's own fragment stays.
+    assert compose([nlp("Two primes.")], camera=camera).text == "Two primes."
+
+
+def test_no_stop_after_a_closing_quote_that_has_one_nor_a_dangling_and():
+    from novel2board.shots.describe import tidy
+    assert tidy("Marlow still \u201cfollows the sea.\u201d") == \
+        "Marlow still \u201cfollows the sea.\u201d"
+    assert tidy("bound on other conquests--and") == "Bound on other conquests."

@@ -350,9 +350,11 @@ def tidy(text: str) -> str:
     text = re.sub(r"([,;:])(?=[,.;:])", "", text)
     text = re.sub(r"^[\s,;:.\u2014\u2013-]+", "", text)
     text = re.sub(r"[\s,;:\u2014\u2013-]+$", "", text)
-    text = re.sub(r"[\s,;:]+(?:and|but|or|then|so)$", "", text)   # a clause cut off by a quote
+    # a clause cut off by a quote or a dropped clause ("conquests--and")
+    text = re.sub(r"[\s,;:\u2014\u2013-]+(?:and|but|or|then|so)$", "", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
-    if text and text[-1] not in ".!?":
+    # (a sentence may end inside its closing quote: 'still "follows the sea."')
+    if text and text[-1] not in ".!?" and not re.search(r"[.!?][\u201d\u2019\"']$", text):
         text += "."
     return text[:1].upper() + text[1:]
 
@@ -461,9 +463,32 @@ def _sorted(tokens, camera: CameraLexicon):
     shown = [t for t in tokens if (t.i not in drop and t.i not in orphans) or t.i in keep]
     while shown and shown[0].dep_ in ("cc", "punct") and shown[0].text not in "\u201c\"":
         shown.pop(0)                # "[I was afraid], and I went": no "And" to start
-    if not any(t.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "PRON") for t in shown):
+    if not any(t.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "PRON") for t in shown) \
+            or not _stands(shown):
         shown = []
     return shown, hidden, _unseen_runs(tokens, drop - keep - orphans, clause_of)
+
+
+def _stands(shown) -> bool:
+    """What is left of a sentence once its hidden clauses went can stand
+    as one: some verb in it still has its subject in it, its own or the one
+    it shares ("It. Thus pass out of the gigantic tale" has none)."""
+    ids = {t.i for t in shown}
+    for verb in shown:
+        if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass"):
+            continue
+        at = verb
+        for _ in range(4):
+            subject = next((c for c in at.children
+                            if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")), None)
+            if subject is not None:
+                if subject.i in ids:
+                    return True
+                break
+            if at.dep_ not in ("conj", "xcomp") or at.head.i not in ids or at.head.i == at.i:
+                break
+            at = at.head
+    return False
 
 
 # The tell of a clause that names no feeling, when nothing else is seen.
