@@ -1,6 +1,6 @@
 """A per-chapter cache of finished boards, so a second run redoes nothing.
 
-Where: `<out>/.cache/<chapter slug>.pickle`, one entry per chapter folder
+Where: `<out>/.cache/<chapter slug>.entry`, one entry per chapter folder
 (the newest), so the cache never grows past one file per chapter and never
 touches a chapter's images/ folder.
 
@@ -29,14 +29,18 @@ changes every board of that file: all of that file's chapters are redone.
 With one chapter per file (a chapters/ folder), only the edited one is.
 
 Entries are written atomically (temporary file, then rename).  An entry that
-cannot be read, unpickled or is of the wrong shape is ignored and rebuilt;
+cannot be read or decoded, or is of the wrong shape, is ignored and rebuilt;
 a cache that cannot be written costs speed, never the run.
 
-Entries are pickles, and unpickling runs code: each entry is signed with an
+Entries are data, not code: JSON (compressed) decoded field by field into
+the model's own dataclasses by their type hints (novel2board/serial.py), so
+a forged or damaged entry can only be a miss.  They are also signed with an
 HMAC under a random key kept in the user's own cache folder
-(`$XDG_CACHE_HOME/novel2board/cache-key`, mode 0600), and an entry whose
-signature does not match (made by someone else, e.g. an out/ folder shared
-with a project) is never unpickled, only rebuilt.
+(`$XDG_CACHE_HOME/novel2board/cache-key`, mode 0600): an entry made by
+someone else (an out/ folder shared with a project) is never used, only
+rebuilt, so nobody can plant the outputs of your run.  A key file that is
+short or empty is replaced by a new key; with no key to be had, nothing is
+cached (a warning says so).
 """
 
 from __future__ import annotations
@@ -45,54 +49,70 @@ import functools
 import hashlib
 import hmac
 import logging
+import json
 import os
-import pickle
 import platform
 import tempfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
 from .config import Config
 from .model import Board, ChapterText, Source
-from .resources import builtin_templates_dir
+from .resources import builtin_templates_dir, read_regular
+from .serial import DecodeError, from_data, to_data
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
-# Every entry starts with this; the rest is a zlib-compressed pickle.
-MAGIC = b"novel2board-cache\n"
+# Every entry starts with this; then the HMAC, then compressed JSON.
+MAGIC = b"novel2board-cache-json\n"
 # Bumped when the entry layout below changes.
-ENTRY_FORMAT = 3
-_MAC_SIZE = 32          # HMAC-SHA256, between MAGIC and the compressed pickle
+ENTRY_FORMAT = 4
+ENTRY_SUFFIX = ".entry"
+_KEY_SIZE = 32
+# An entry holds a chapter's outputs, PDFs too; past this it is not read.
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+_MAC_SIZE = 32          # HMAC-SHA256, between MAGIC and the compressed JSON
 
 
 @functools.lru_cache(maxsize=1)
 def signing_key() -> bytes | None:
-    """This user's secret cache key, made on first use; None if it cannot be."""
+    """This user's secret cache key, made on first use (and made again if
+    the file holds too short a key); None if it cannot be."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     path = base / "novel2board" / "cache-key"
     try:
-        key = path.read_bytes()
-        if len(key) >= 32:
+        key = read_regular(path, 4096)
+        if len(key) >= _KEY_SIZE:
             return key
-    except OSError:
+        log.debug("the cache key in %s is too short; making a new one", path)
+    except FileNotFoundError:
         pass
+    except OSError as exc:
+        log.warning("cannot read the cache key in %s (%s); runs are not cached", path, exc)
+        return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(os.urandom(32))
-        return path.read_bytes()
-    except FileExistsError:             # another process made it just now
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.", suffix=".tmp")
         try:
-            return path.read_bytes()
-        except OSError:
-            return None
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(_KEY_SIZE))
+            os.chmod(tmp, 0o600)
+            if not path.exists() or len(path.read_bytes()) < _KEY_SIZE:
+                os.replace(tmp, path)       # another process may have made one just now
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        key = read_regular(path, 4096)
     except OSError as exc:
         log.warning("cannot keep a cache key in %s (%s); runs are not cached", path, exc)
         return None
+    if len(key) < _KEY_SIZE:
+        log.warning("the cache key in %s is too short; runs are not cached", path)
+        return None
+    return key
 
 
 def _sign(body: bytes) -> bytes | None:
@@ -115,8 +135,13 @@ def pack_outputs(outputs: dict[str, str | bytes]) -> bytes:
 
     A whole novel's outputs are held until every chapter is done; packed,
     they take a tenth of the memory, and the packing is done by the worker
-    processes, in parallel."""
-    return zlib.compress(pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    processes, in parallel.  JSON, not a pickle: the blob goes into the
+    cache on disk."""
+    return zlib.compress(json.dumps(to_data(outputs), ensure_ascii=False).encode("utf-8"), 1)
+
+
+def _unpack_outputs(packed: bytes) -> dict[str, str | bytes]:
+    return from_data(dict[str, str | bytes], json.loads(zlib.decompress(packed)))
 
 
 @dataclass(frozen=True)
@@ -135,11 +160,33 @@ class ChapterResult:
     format: int = ENTRY_FORMAT
 
     def restore(self, source: Source) -> Board:
-        from dataclasses import replace
         return replace(self.board, source=source)
 
     def outputs(self) -> dict[str, str | bytes]:
-        return pickle.loads(zlib.decompress(self.packed))
+        return _unpack_outputs(self.packed)
+
+    def encode(self) -> bytes:
+        """The entry as compressed JSON (the board without its source)."""
+        data = {"format": self.format, "key": self.key,
+                "board": to_data(replace(self.board, source=_NO_SOURCE)),
+                "packed": to_data(self.packed), "log": to_data(self.log)}
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+
+    @classmethod
+    def decode(cls, body: bytes) -> "ChapterResult":
+        """An entry from `encode`'s bytes; DecodeError (or a JSON or zlib
+        error) if it is not one."""
+        data = json.loads(zlib.decompress(body))
+        if not isinstance(data, dict) or data.get("format") != ENTRY_FORMAT:
+            raise DecodeError("not an entry of this format")
+        return cls(key=from_data(str, data.get("key")),
+                   board=replace(from_data(Board, data.get("board")), source=None),
+                   packed=from_data(bytes, data.get("packed")),
+                   log=from_data(tuple[LogLine, ...], data.get("log")))
+
+
+# A board's source text is not stored (see ChapterResult); this stands in.
+_NO_SOURCE = Source(path=Path(""), text="", sha256="")
 
 
 def _hash_files(digest, folder: Path) -> None:
@@ -216,14 +263,14 @@ class ChapterCache:
         return self.folder is not None
 
     def _path(self, slug: str) -> Path:
-        return self.folder / f"{slug}.pickle"
+        return self.folder / f"{slug}{ENTRY_SUFFIX}"
 
     def load(self, slug: str, key: str) -> ChapterResult | None:
         if self.folder is None:
             return None
         path = self._path(slug)
         try:
-            data = path.read_bytes()
+            data = read_regular(path, MAX_ENTRY_BYTES)   # not a FIFO, not /dev/zero
             if not data.startswith(MAGIC):
                 raise ValueError("not a novel2board cache entry")
             mac = data[len(MAGIC):len(MAGIC) + _MAC_SIZE]
@@ -231,7 +278,7 @@ class ChapterCache:
             expected = _sign(body)
             if expected is None or not hmac.compare_digest(mac, expected):
                 raise ValueError("not signed with this user's cache key")
-            entry = pickle.loads(zlib.decompress(body))
+            entry = ChapterResult.decode(body)
         except FileNotFoundError:
             return None
         except Exception as exc:  # noqa: BLE001 - any broken entry is just a miss
@@ -248,7 +295,7 @@ class ChapterCache:
         path = self._path(slug)
         tmp = None
         try:
-            body = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            body = result.encode()
             mac = _sign(body)
             if mac is None:
                 return
@@ -259,6 +306,7 @@ class ChapterCache:
                 fh.write(payload)
             os.replace(tmp, path)
             tmp = None
+            _remove_old_format(self.folder, slug)
         except Exception as exc:  # noqa: BLE001 - a cache that cannot be written costs speed only
             if not self._warned:
                 log.warning("cannot write the cache in %s (%s); the next run will not be faster",
@@ -270,3 +318,11 @@ class ChapterCache:
                     os.unlink(tmp)
                 except OSError:
                     pass
+
+
+def _remove_old_format(folder: Path, slug: str) -> None:
+    """The pickle an older version kept for this chapter: never read again."""
+    try:
+        (folder / f"{slug}.pickle").unlink()
+    except OSError:
+        pass

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .resources import read_regular_text
 from . import yamlcheck
 from .yamlcheck import check_mapping, did_you_mean
 
@@ -211,6 +212,8 @@ def _check(node: yaml.Node, schema: Any, where: str,
 
 
 _MJ_VERSIONS = ("6", "6.0", "6.1", "7")
+# Prompt variants per shot, for output.variants and --variants alike.
+VARIANTS_RANGE = (1, 100)
 # (low, high) for the numbers a tool would reject.
 _RANGES = {("style", "midjourney", "stylize"): (0, 1000),
            ("style", "midjourney", "chaos"): (0, 100),
@@ -219,7 +222,14 @@ _RANGES = {("style", "midjourney", "stylize"): (0, 1000),
            ("style", "midjourney", "cw"): (0, 100),
            ("style", "sdxl", "steps"): (1, 200),
            ("style", "sdxl", "cfg"): (0, 30),
-           ("output", "variants"): (1, 100)}
+           ("style", "midjourney", "quality"): (0.25, 4),
+           ("output", "variants"): VARIANTS_RANGE,
+           # Speech faster than 10 words a second or slower than one word in
+           # two is no speech; a 0 would divide by zero, a tiny one fill memory.
+           ("planner", "words_per_second"): (0.5, 10),
+           ("planner", "seconds_per_day"): (1, 86400),
+           ("planner", "line_pause_s"): (0, 10),
+           ("planner", "max_clip_s"): (1, 600)}
 _SEED_MAX = 2**32 - 1           # Midjourney's --seed range
 # The outputs `--format` and `output.formats` may name (pipeline.py uses them).
 FORMATS = ("pdf", "html", "json", "csv", "prompts", "fountain")
@@ -411,7 +421,7 @@ def load_config(path: Path | None, search_dir: Path | None = None) -> Config:
             return Config()
         path = candidate
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular_text(path)
     except FileNotFoundError:
         raise ConfigError([(None, "no such file; check --config")], path) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -433,7 +443,25 @@ def parse_config(text: str, path: Path) -> Config:
         _semantic_checks(data, root, path, problems)
     if problems:
         raise ConfigError(problems, path)
-    return _build(data, path, text)
+    return _build(_one_line_strings(data), path, text)
+
+
+# Line breaks, tabs and other control characters: every config string ends
+# up on one line somewhere (a prompt per line, a Fountain title-page key).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def _one_line_strings(data):
+    """Every string of the config on one line: a folded `description: >`
+    keeps its words, a newline can no longer start a second prompt or a
+    `Title:` key of its own."""
+    if isinstance(data, str):
+        return " ".join(_CONTROL.sub(" ", data).split()) if _CONTROL.search(data) else data
+    if isinstance(data, dict):
+        return {k: _one_line_strings(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_one_line_strings(v) for v in data]
+    return data
 
 
 def _with_keys(schema: dict, values) -> dict:

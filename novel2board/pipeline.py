@@ -16,7 +16,7 @@ from . import parallel
 
 from .analyse import analyse_chapter, load_nlp, parse_paragraphs
 from .cache import ChapterCache, ChapterResult, chapter_key, pack_outputs, run_fingerprint
-from .config import FORMATS, Config, load_config
+from .config import FORMATS, VARIANTS_RANGE, Config, load_config
 from .errors import Novel2BoardError
 from .model import Board, ChapterText, Source, Totals
 from .parallel import capture_logs, replay
@@ -298,5 +298,7 @@ def _check_options(opts: Options, cfg: Config) -> None:
     if opts.layout not in names:
         raise Novel2BoardError(f"unknown layout '{opts.layout}'",
                                hint=f"choose one of {', '.join(names)}")
-    if opts.variants < 1:
-        raise Novel2BoardError("--variants must be at least 1")
+    low, high = VARIANTS_RANGE
+    if not low <= opts.variants <= high:
+        raise Novel2BoardError(f"--variants is {opts.variants}; it should be between "
+                               f"{low} and {high}")

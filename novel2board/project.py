@@ -33,7 +33,7 @@ import yaml
 from . import __version__
 from .config import CONFIG_NAME, Config, load_config
 from .errors import Novel2BoardError
-from .resources import builtin_templates_dir, load_data
+from .resources import builtin_templates_dir, load_data, read_regular_text
 from .templating import render
 from . import yamlcheck
 
@@ -390,7 +390,7 @@ def proposal_text(people: list[Found], places: list[Found]) -> str:
 
 def add_proposals(path: Path, people: list[Found], places: list[Found]) -> int:
     """Insert commented entries into the project file; return how many."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_regular_text(path)
     lines = text.splitlines()
     already = _proposed_before(lines)
     root = yamlcheck.compose(text, path)

@@ -7,7 +7,10 @@ set, so an override never has to copy the rest.
 
 from __future__ import annotations
 
+import copy
 import functools
+import os
+import stat
 from pathlib import Path
 
 
@@ -88,9 +91,67 @@ def find_file(name: str, project_root: Path | None) -> Path:
                            path=builtin_templates_dir())
 
 
+# The most a project file, a data file, a template, a picks file or a cache
+# entry may hold: far above any real one, far below what fills memory.
+MAX_DATA_BYTES = 16 * 1024 * 1024
+
+
+class NotARegularFile(OSError):
+    """A device, a pipe, a socket or a directory where a file was expected,
+    or a file past its size limit: reading it could hang or fill memory."""
+
+
+def read_regular(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes.
+
+    Opened without blocking and checked on the open file, so a FIFO (which a
+    plain open() waits on for ever) or /dev/zero (which never ends) is an
+    error at once, and a file swapped for one after a check is caught too.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(f"{path} is not a regular file (a device, pipe, socket "
+                                  "or folder)")
+        if info.st_size > limit:
+            raise NotARegularFile(f"{path} is {info.st_size / 1e6:,.1f} MB; the limit is "
+                                  f"{limit / 1e6:,.0f} MB")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:            # it grew while being read
+                raise NotARegularFile(f"{path} is over {limit / 1e6:,.0f} MB")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_regular_text(path: Path, limit: int = MAX_DATA_BYTES) -> str:
+    """`read_regular` as UTF-8 text (a leading BOM dropped)."""
+    return read_regular(path, limit).decode("utf-8-sig")
+
+
 def load_yaml_file(path: Path):
-    """A YAML data file, with file:line on a syntax error."""
-    text = path.read_text(encoding="utf-8")
+    """A YAML data file, with file:line on a syntax error.
+
+    Parsed once while the file is unchanged (PyYAML is slow: the data files
+    took 70 ms a chapter, a novel's worth of chapters several seconds); each
+    caller gets its own copy, free to change."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise Novel2BoardError(f"cannot be read ({exc})", path=path) from None
+    return copy.deepcopy(_parsed_yaml(Path(path), info.st_mtime_ns, info.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_yaml(path: Path, mtime_ns: int, size: int):
+    try:
+        text = read_regular_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Novel2BoardError(f"cannot be read ({exc})", path=path) from None
     return safe_load(text, path)
 
 

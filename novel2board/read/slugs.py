@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 _MAX_LEN = 60
@@ -12,15 +11,36 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII letters, digits and single hyphens; never empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    slug = slug[:_MAX_LEN].rstrip("-")
+    """Lower-case letters, digits and single hyphens; never empty.  Latin
+    letters lose their accents ("Café" -> "cafe"); the letters of other
+    scripts stay as they are ("Глава 1" -> "глава-1", "第一章"), so a folder
+    of Cyrillic or CJK file names does not become "chapter" many times."""
+    plain = _without_latin_accents(text).lower()
+    # A letter's marks (a Devanagari vowel sign) are part of the word.
+    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " "
+                   for ch in plain)
+    slug = "-".join(kept.split())
+    slug = unicodedata.normalize("NFC", slug)[:_MAX_LEN].rstrip("-")
     if not slug:
         slug = "chapter"
     if slug in _RESERVED:
         slug = f"{slug}-chapter"
     return slug
+
+
+def _without_latin_accents(text: str) -> str:
+    """NFKD, then the combining marks on ASCII letters dropped; marks on the
+    letters of other scripts kept (a Cyrillic "й" stays "й")."""
+    out: list[str] = []
+    base_is_ascii = False
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch):
+            if not base_is_ascii:
+                out.append(ch)
+            continue
+        base_is_ascii = ch.isascii()
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def chapter_slug(stem: str, number: int | None, prefix: str = "") -> str:

@@ -15,6 +15,11 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ..resources import read_regular
+
+# A picture past this is not put into a sheet (a 30 MB PNG is a mistake).
+MAX_PICTURE_BYTES = 64 * 1024 * 1024
+
 log = logging.getLogger(__name__)
 
 _LOCAL_HOSTS = ("", "localhost")
@@ -72,6 +77,12 @@ def safe_fetcher(allowed_roots: list[Path]):
             if path is None:
                 return super().fetch(url, headers)
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+            try:
+                data = read_regular(path, MAX_PICTURE_BYTES)    # not a FIFO, not /dev/zero
+            except OSError as exc:
+                self.refused.append(url)
+                log.warning("%s: %s; the frame is drawn instead", path, exc)
+                raise RefusedURL(str(exc)) from None
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
 
     return SafeFetcher(allowed_protocols=("file", "data"), allow_redirects=False)

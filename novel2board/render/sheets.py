@@ -32,7 +32,7 @@ from urllib.parse import quote
 from ..config import Config, parse_aspect_ratio
 from ..errors import Novel2BoardError
 from ..model import Board, Scene, Shot
-from ..resources import builtin_templates_dir, load_data
+from ..resources import builtin_templates_dir, load_data, read_regular
 from ..templating import css_string, render
 from .sketch import sketch
 
@@ -51,6 +51,7 @@ LINE_HEIGHT = 1.28
 PT_MM = 0.3528
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 PICKS_FILE = "picks.txt"
+MAX_PICKS_BYTES = 1024 * 1024      # a line per shot: a megabyte is thousands of shots
 PDF_IMAGE_DPI = 250       # user pictures are downsampled to this in the PDF
 
 
@@ -188,8 +189,20 @@ def read_picks(images_dir: Path, known: set[str]) -> dict[str, int]:
     path = images_dir / PICKS_FILE
     if not path.is_file():
         return {}
+    try:
+        data = read_regular(path, MAX_PICKS_BYTES)
+    except OSError as exc:
+        log.warning("%s: cannot be read (%s); no picks used", path, exc)
+        return {}
     picks: dict[str, int] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, raw_bytes in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):
+        try:
+            raw = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            # A line saved in another encoding (a cp1252 "é" in a comment):
+            # its shot id and version are ASCII all the same.
+            raw = raw_bytes.decode("latin-1")
+            log.warning("%s:%d: not UTF-8; read as Latin-1", path, number)
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue

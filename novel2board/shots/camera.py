@@ -160,11 +160,19 @@ def load_camera(project_root: Path | None) -> CameraLexicon:
 @functools.lru_cache(maxsize=4)
 def _load(path: Path, mtime_ns: int, size: int) -> CameraLexicon:
     from .. import yamlcheck
-    root = yamlcheck.compose(path.read_text(encoding="utf-8-sig"), path)
+    root = yamlcheck.compose(_read(path), path)
     if root is None:
         return CameraLexicon.from_data({})
     _check(root, path)
     return CameraLexicon.from_data(yamlcheck.construct(root) or {})
+
+
+def _read(path: Path) -> str:
+    from ..resources import read_regular_text
+    try:
+        return read_regular_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([(None, f"cannot be read ({exc})")], path) from None
 
 
 # ------------------------------------------------------------------ clauses

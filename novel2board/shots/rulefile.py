@@ -47,6 +47,14 @@ SCHEMA: dict[str, Any] = {
     "flags": {ANY_KEY: {"matcher": ANY, "dependency": ANY, "cue": str, "suggest": str}},
 }
 NEEDS = ("character", "listener", "thing")
+# (low, high) of every number in a rules file, by its key: a 0 or a 1e-300
+# would divide by zero or fill memory, a negative duration means nothing.
+RANGES = {"duration_s": (0.1, 600), "lens_mm": (8, 1200), "action_s_per_word": (0, 10),
+          "max_action_s": (0.1, 600), "words_per_shot": (1, 10000),
+          "max_shots_per_paragraph": (1, 100), "scenery_max_shots": (1, 100),
+          "exchange_gap": (0, 1000), "summary_paragraphs": (1, 100),
+          "summary_max_words": (1, 1000), "max_shot_s": (0.5, 600), "action_s": (0, 60),
+          "absorb_words": (0, 10000)}
 REQUIRED_RULE_KEYS = ("id", "cue", "shot")
 
 
@@ -112,6 +120,14 @@ def _check_scalar(node, schema, where: str, problems: list) -> None:
         what = "true or false" if bool in allowed else "a number" if float in allowed \
             else "a whole number" if int in allowed else "text"
         problems.append((_line(node), f"'{where}' should be {what}, not {value!r}"))
+        return
+    key = "lens_mm" if ".lens_mm." in where else where.rsplit(".", 1)[-1]
+    if key in RANGES and (int in allowed or float in allowed) \
+            and isinstance(value, NUMBER) and not isinstance(value, bool):
+        low, high = RANGES[key]
+        if not low <= value <= high:
+            problems.append((_line(node), f"'{where}' is {value}; it should be between "
+                                          f"{low} and {high}"))
 
 
 def _check_rule_values(root: yaml.MappingNode, problems: list) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..resources import contained, find_file
+from ..resources import contained, find_file, read_regular_text
 from .rulefile import FRAMINGS, SIZES, check_rule_file
 
 __all__ = ["BUILTIN_CUES", "FLAG_CUES", "FALLBACK_CUES", "SIZES", "FRAMINGS", "CueMatch",
@@ -160,7 +160,11 @@ def load_rules(project_root: Path | None, override: Path | None, nlp) -> Rules:
     if override is not None and project_root is not None:
         # planner.rules is a path in a project file someone may have shared.
         contained(override, project_root, "rules file")
-    data, problems = check_rule_file(path.read_text(encoding="utf-8-sig"), path)
+    try:
+        text = read_regular_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([(None, f"cannot be read ({exc})")], path) from None
+    data, problems = check_rule_file(text, path)
     if problems:
         # Keep only well-formed entries for the cue checks below, so that
         # every problem in the file is reported in one go.
