@@ -509,9 +509,14 @@ class PromptDrafter:
         prompt list for the tools that take one."""
         extra: list[tuple[str, tuple[str, ...]]] = []
         clips: list[tuple[str, tuple[int, ...]]] = []
+        said_motion: dict[tuple, str] = {}
         for key, tool in self.video_tools.items():
             names = self._names(shot, people, tool)
-            motion = motion_text(shot.description, names, self.lexicon)
+            # The tools mostly name people alike: the motion is read once.
+            said = (shot.description, tuple(names.items()))
+            motion = said_motion.get(said)
+            if motion is None:
+                motion = said_motion[said] = motion_text(shot.description, names, self.lexicon)
             speakers = _speakers(shot, people, names)
             if not tool.get("speech") and speakers and not _mentions_speech(motion):
                 motion = _join(motion, f"{_cap(speakers[0])} {self.lexicon.speaking}")

@@ -9,6 +9,7 @@ states are left out; the lexicons for that live in templates/video_tools.yaml.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -185,14 +186,23 @@ _POSTMODIFIED = re.compile(r"\w \b(?:on|in|at|with|by|near|behind|beside|of|from
 def replace_names(text: str, names: dict[str, str]) -> str:
     """Every name or alias (longest first, whole words) by its noun phrase."""
     for name in sorted(names, key=len, reverse=True):
+        if name not in text:
+            continue                    # the patterns below only match the name
         noun = names[name]
+        owned, plain = _name_patterns(name)
         if _POSTMODIFIED.search(noun):
-            owned = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s) "
-                               rf"({_OWNED})")
             text = owned.sub(lambda m, noun=noun: f"the {m.group(2)} of {noun}", text)
-        pattern = re.compile(rf"{_BEFORE_NAME}(?<![\w]){re.escape(name)}(?:'s|\u2019s)?(?![\w])")
-        text = pattern.sub(lambda m, noun=noun: _named(noun, m), text)
+        text = plain.sub(lambda m, noun=noun: _named(noun, m), text)
     return _capitalise_sentences(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_patterns(name: str) -> tuple[re.Pattern, re.Pattern]:
+    """(the name owning something, the name) as patterns: a cast's names
+    are matched in every video prompt of a novel."""
+    escaped = re.escape(name)
+    return (re.compile(rf"{_BEFORE_NAME}(?<![\w]){escaped}(?:'s|\u2019s) ({_OWNED})"),
+            re.compile(rf"{_BEFORE_NAME}(?<![\w]){escaped}(?:'s|\u2019s)?(?![\w])"))
 
 
 def _named(noun: str, m: re.Match) -> str:
