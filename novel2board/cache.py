@@ -158,6 +158,8 @@ class ChapterResult:
     packed: bytes = field(repr=False)
     log: tuple[LogLine, ...] = ()
     format: int = ENTRY_FORMAT
+    # `encode()` done ahead (by the worker process that made the entry).
+    encoded: bytes = field(default=b"", repr=False, compare=False)
 
     def restore(self, source: Source) -> Board:
         return replace(self.board, source=source)
@@ -295,7 +297,7 @@ class ChapterCache:
         path = self._path(slug)
         tmp = None
         try:
-            body = result.encode()
+            body = result.encoded or result.encode()
             mac = _sign(body)
             if mac is None:
                 return

@@ -168,7 +168,7 @@ def _board_all(chapters, cfg: Config, opts: Options, store: ChapterCache, jobs,
     if todo:
         log.debug("%d of %d chapter(s) to board, %d from the cache", len(todo),
                   len(chapters), len(chapters) - len(todo))
-    work = _chapter_worker(chapters, keys, cfg, opts) if todo else None
+    work = _chapter_worker(chapters, keys, cfg, opts, store.enabled) if todo else None
     shown = 0
 
     def show_ready() -> None:
@@ -199,8 +199,9 @@ class _Failure:
         self.log = tuple(log_lines)
 
 
-def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
-    """The function that boards and renders chapter `i`: the same in every process."""
+def _chapter_worker(chapters, keys, cfg: Config, opts: Options, cached: bool = False):
+    """The function that boards and renders chapter `i`: the same in every
+    process (`cached`: each result also carries its cache entry, encoded)."""
     from .render import render_board
     nlp = load_nlp()
     rules = load_rules(cfg.templates_root, cfg.planner.rules, nlp)
@@ -221,8 +222,11 @@ def _chapter_worker(chapters, keys, cfg: Config, opts: Options):
                     outputs = render_board(board, cfg, opts, docs=docs)
             except Novel2BoardError as exc:
                 return _Failure(portable_error(exc), lines)
-        return ChapterResult(key=keys[i], board=replace(board, source=None),
-                             packed=pack_outputs(outputs), log=tuple(lines))
+        result = ChapterResult(key=keys[i], board=replace(board, source=None),
+                               packed=pack_outputs(outputs), log=tuple(lines))
+        # The cache entry is encoded here, in the worker, in parallel; the
+        # parent only signs and writes it.
+        return replace(result, encoded=result.encode()) if cached else result
     return work
 
 

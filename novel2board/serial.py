@@ -32,11 +32,25 @@ class DecodeError(ValueError):
     """The data is not a value of the type asked for."""
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
 def to_data(value):
     """`value` as JSON-ready data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(kind, ())
+    if names == ():                 # first time this type is seen
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind)) \
+            if dataclasses.is_dataclass(kind) else None
+    if names is not None:
+        return {name: to_data(getattr(value, name)) for name in names}
+    if kind is tuple or kind is list:
+        # (a tuple of strings, the commonest, needs no walk)
+        if all(type(v) is str for v in value):
+            return list(value)
         return [to_data(v) for v in value]
     if isinstance(value, dict):
         return {str(k): to_data(v) for k, v in value.items()}
@@ -44,6 +58,8 @@ def to_data(value):
         return str(value)
     if isinstance(value, bytes):
         return {"base64": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, (tuple, list)):
+        return [to_data(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"cannot serialise a {type(value).__name__}")

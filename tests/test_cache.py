@@ -312,3 +312,26 @@ def test_an_entry_of_the_wrong_shape_is_a_miss_not_an_error():
            "log": []}
     with pytest.raises(DecodeError):
         cache.ChapterResult.decode(zlib.compress(json.dumps(bad).encode()))
+
+
+def test_serial_round_trips_the_model_and_refuses_what_it_does_not_declare():
+    from pathlib import Path
+
+    from novel2board.model import Character, Shot, ShotState
+    from novel2board.serial import DecodeError, from_data, to_data
+    shot = Shot(id="1.1.1", scene="1.1", number=1, size="MS", framing="single",
+                angle="eye-level", movement="static", lens_mm=50, subjects=("a",),
+                description="A sits.", dialogue=(), duration_s=3, start=0, end=5, rule="r",
+                screen=(("a", "left"),), state=ShotState(light="lamplight",
+                                                          postures=(("a", "seated"),)))
+    assert from_data(Shot, to_data(shot)) == shot
+    assert from_data(Shot, to_data(shot)).duration_s == 3.0   # a float, as declared
+    person = Character(id="a", name="A", aliases=("Ay",), gender="female", mentions=2)
+    assert from_data(Character, to_data(person)) == person
+    assert from_data(Path, "x/y") == Path("x/y") and from_data(bytes, to_data(b"\x00\xff")) == b"\x00\xff"
+    for bad in ({**to_data(person), "gender": "robot"},            # not in the Literal
+                {**to_data(person), "extra": 1},                   # no such field
+                {k: v for k, v in to_data(person).items() if k != "name"},   # missing
+                {**to_data(person), "mentions": "2"}):             # wrong type
+        with pytest.raises(DecodeError):
+            from_data(Character, bad)
