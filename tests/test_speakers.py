@@ -189,6 +189,15 @@ def test_any_noun_that_speaks_in_a_tag_is_an_unnamed_speaker(nlp):
     assert found[1][1] != "the voice"
 
 
+def test_a_phrase_that_goes_is_no_speaker(nlp):
+    # "as the phrase goes" tagged a quoted idiom: "the phrase" became a
+    # character and the listener of a whole monologue (Heart of Darkness).
+    text = ("Marlow sat cross-legged aft.\n\n"
+            "He was a man who had, as the phrase goes, \u201cfollowed the sea\u201d all his life.\n")
+    found = speakers(text, nlp)
+    assert all(s != "the phrase" for _, s, _ in found)
+
+
 def test_a_name_inside_the_quote_is_not_the_tag_subject(nlp):
     # The parser makes "Blakeney" the subject of "said"; it is addressed.
     text = ("Captain Eld rose from his chair when Temple and Blakeney came in.\n\n"
