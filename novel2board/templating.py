@@ -64,6 +64,14 @@ def lower_first(text: str) -> str:
     return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
+def mid_sentence(name: str) -> str:
+    """A name as it reads mid-sentence: "The gentleman" -> "the gentleman"
+    (an article that began it for a sentence start); "Dr. Marr" as it is."""
+    text = str(name or "")
+    first, _, rest = text.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in ("The", "A", "An") else text
+
+
 def an(text: str) -> str:
     """The text with its indefinite article: "an extreme wide shot"."""
     text = str(text or "").strip()
@@ -73,7 +81,7 @@ def an(text: str) -> str:
 # Globals of every template, so that macro files imported *without* context
 # (which Jinja then builds once, not once per render) can use them too.
 TEXT_HELPERS = {"sentence": sentence, "sdxl_text": sdxl_text, "lower_first": lower_first,
-                "an": an}
+                "an": an, "mid_sentence": mid_sentence}
 
 
 def css_string(text) -> str:

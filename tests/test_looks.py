@@ -128,3 +128,11 @@ def test_words_left_out_of_a_look_leave_a_space(nlp):
     tall = next(t.i for t in doc if t.text == "tall")
     man = next(t.i for t in doc if t.text == "man")
     assert _words(doc, {tall, man}) == ["tall", "man"]      # not "tallman"
+
+
+def test_what_someone_was_then_is_no_look_nor_is_a_grandfather(analyse):
+    found = analyse("He married Madame Duval, then a waiting-girl at a tavern. "
+                    "Madame Duval laughed. Madame Duval sat down.\n\n"
+                    "Mr. Evelyn, the grandfather of the child, came in. Mr. Evelyn bowed.\n")
+    assert look(found, "madame-duval") is None
+    assert look(found, "mr-evelyn") is None

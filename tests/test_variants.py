@@ -399,3 +399,9 @@ def test_an_unknown_piece_in_the_drop_order_is_an_error(tmp_path):
     with pytest.raises(Novel2BoardError) as err:
         PromptDrafter(config, people(config), PLACES, 1)
     assert "setting_details" in err.value.message and "setting_detail" in err.value.message
+
+
+def test_kontext_names_read_mid_sentence_and_no_colon_follows_them():
+    from novel2board.templating import mid_sentence
+    assert mid_sentence("The gentleman") == "the gentleman"
+    assert mid_sentence("Dr. Marr") == "Dr. Marr" and mid_sentence("A") == "A"

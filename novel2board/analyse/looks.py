@@ -27,6 +27,11 @@ _MAX_WORDS = 12
 _SUBJECTS = ("nsubj", "nsubjpass")
 
 
+# Words that put what follows before the moment shown.
+_BEFORE_NOW = frozenset({"then", "once", "formerly", "previously", "erstwhile", "former",
+                         "late", "sometime"})
+
+
 def look_of(noun, lexicon: ReadingLexicon) -> str | None:
     """The visible noun phrase headed by `noun` (a spaCy token), or None
     when it has no word a camera could see ("a man", "a certain soldier")."""
@@ -101,6 +106,9 @@ def _person_look(noun, lexicon: ReadingLexicon, bare: bool) -> str | None:
     det = next((c for c in noun.children if c.dep_ == "det"), None)
     if det is None or not lexicon.is_person_noun(noun.lower_):
         return None
+    if any(c.lower_ in _BEFORE_NOW for c in noun.children if c.i < noun.i) or \
+            noun.i > 0 and noun.doc[noun.i - 1].lower_ in _BEFORE_NOW:
+        return None     # "Madame Duval, then a waiting-girl at a tavern": years ago
     look = look_of(noun, lexicon)
     if look is None and bare and noun.lemma_.lower() not in lexicon.looks.generic:
         look = indefinite(noun.lower_)
