@@ -357,3 +357,14 @@ def test_a_vessel_is_where_its_passengers_are(nlp):
     docs = parse_paragraphs(chapter, nlp)
     (scene,) = split_scenes(chapter, analyse_chapter(chapter, docs, Config()), CUES)
     assert scene.heading == "EXT. STEAMER - DUSK"
+
+
+def test_a_habit_or_a_duration_does_not_set_the_scenes_time(tmp_path):
+    from novel2board.resources import load_data
+    from novel2board.scenes.split import SceneCues
+    cues = SceneCues.from_data(load_data("scenes.yaml", None))
+    text = ("Holmes, who was usually very late in the mornings, save when he was up "
+            "all night, was seated at the breakfast table.")
+    blanked = cues.time_ignore.sub(lambda m: " " * len(m.group(0)), text)
+    assert "mornings" not in blanked and "all night" not in blanked
+    assert "breakfast" in blanked
