@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: board test golden bench eval eval-camera clean
+.PHONY: board test golden bench bench-targets eval eval-camera clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_novel.py ../shared/data/litbank/novels/1342_pride_and_prejudice.txt
+
+# The two speed targets alone (a few minutes; `make bench` does it all).
+bench-targets: $(STAMP)
+	$(BIN)/python bench/bench_targets.py ../shared/data/litbank/novels/1342_pride_and_prejudice.txt --formats json
+	$(BIN)/python bench/bench_targets.py ../shared/data/litbank/novels/1342_pride_and_prejudice.txt --formats all
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval_litbank.py ../shared/data/litbank

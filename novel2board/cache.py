@@ -48,8 +48,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import logging
 import json
+import logging
 import os
 import platform
 import tempfile
@@ -175,7 +175,7 @@ class ChapterResult:
         return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
 
     @classmethod
-    def decode(cls, body: bytes) -> "ChapterResult":
+    def decode(cls, body: bytes) -> ChapterResult:
         """An entry from `encode`'s bytes; DecodeError (or a JSON or zlib
         error) if it is not one."""
         data = json.loads(zlib.decompress(body))

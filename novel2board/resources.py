@@ -13,7 +13,6 @@ import os
 import stat
 from pathlib import Path
 
-
 from .errors import Novel2BoardError
 from .yamlcheck import safe_load
 

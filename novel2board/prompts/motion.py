@@ -38,7 +38,7 @@ class MotionLexicon:
     brisk_words: frozenset[str] = frozenset()
 
     @classmethod
-    def from_data(cls, data: dict) -> "MotionLexicon":
+    def from_data(cls, data: dict) -> MotionLexicon:
         return cls(inner_words=_words(data, "inner_words"),
                    state_words=_words(data, "state_words"),
                    max_words=int(data.get("max_words") or 50),

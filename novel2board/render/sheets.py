@@ -723,9 +723,10 @@ def to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], board: Board,
            config: Config, stylesheet: str | None = None) -> bytes:
     """The PDF of `html`; `stylesheet`, if given, is applied as well (the
     stylesheet of a "print" page: `storyboard_html(...)`)."""
+    import weasyprint  # slow import: only when a PDF is asked for
+
     from .fetch import safe_fetcher
     from .svgreuse import install as reuse_svg_drawings
-    import weasyprint  # slow import: only when a PDF is asked for
     reuse_svg_drawings()
     base_url = str(base_dir) + "/"
     fetcher = safe_fetcher(allowed_roots)
