@@ -259,6 +259,7 @@ class ChapterCache:
     def __init__(self, out: Path | None):
         self.folder = Path(out) / CACHE_DIR if out is not None else None
         self._warned = False
+        self._swept = False
 
     @property
     def enabled(self) -> bool:
@@ -303,7 +304,14 @@ class ChapterCache:
                 return
             payload = MAGIC + mac + body
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
+            if not self._swept:
+                from .render.files import remove_stale_temps    # (render loads late)
+                remove_stale_temps(self.folder)     # what a killed run left
+                self._swept = True
+            # The pid in the name lets a later run tell a leftover from the
+            # file of a run still going (render/files.py).
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.{os.getpid()}.",
+                                       suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
             os.replace(tmp, path)

@@ -127,9 +127,9 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     Returns the boards and the files written.  Raises Novel2BoardError for
     any problem the user can fix.
     """
-    from .render import write_board  # render pulls in Jinja and WeasyPrint lazily
-    from .render.sheets import forget_fonts
     from .render.files import check_writable
+    from .render.outlock import out_locked
+    from .render.sheets import forget_fonts
 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     cfg = load_config(Path(config) if config else None)
@@ -143,6 +143,13 @@ def build(paths, out: str | Path = "out", config: str | Path | None = None,
     _check_options(opts, cfg)
     chapters = read_chapters(paths)
     check_writable(opts.out)    # fail now, not after minutes of parsing
+    with out_locked(opts.out):  # a second run into the same folder waits
+        return _build_locked(chapters, cfg, opts, cache, jobs, progress)
+
+
+def _build_locked(chapters, cfg: Config, opts: Options, cache: bool, jobs,
+                  progress) -> Result:
+    from .render import write_board
     store = ChapterCache(opts.out if cache else None)
     results = _board_all(chapters, cfg, opts, store, jobs, progress)
     boards = [result.restore(source) for result, (source, _) in zip(results, chapters)]

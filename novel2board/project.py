@@ -33,7 +33,7 @@ import yaml
 from . import __version__
 from .config import CONFIG_NAME, Config, load_config
 from .errors import Novel2BoardError
-from .resources import builtin_templates_dir, load_data, read_regular_text
+from .resources import builtin_templates_dir, load_data, read_regular
 from .templating import render
 from . import yamlcheck
 
@@ -390,7 +390,11 @@ def proposal_text(people: list[Found], places: list[Found]) -> str:
 
 def add_proposals(path: Path, people: list[Found], places: list[Found]) -> int:
     """Insert commented entries into the project file; return how many."""
-    text = read_regular_text(path)
+    raw = read_regular(path)
+    text = raw.decode("utf-8-sig")
+    # Written back as it was: the same line endings, the same BOM.
+    newline = "\r\n" if "\r\n" in text else "\n"
+    bom = raw.startswith(b"\xef\xbb\xbf")
     lines = text.splitlines()
     already = _proposed_before(lines)
     root = yamlcheck.compose(text, path)
@@ -425,7 +429,7 @@ def add_proposals(path: Path, people: list[Found], places: list[Found]) -> int:
     if appended:
         lines += appended
     if count:
-        _replace_text(path, "\n".join(lines) + "\n")
+        _replace_text(path, newline.join(lines) + newline, bom=bom)
     return count
 
 
@@ -485,17 +489,29 @@ def _children(node):
         yield from node.value
 
 
-def _replace_text(path: Path, text: str) -> None:
+def _replace_text(path: Path, text: str, bom: bool = False) -> None:
     """Replace the user's file atomically: a temporary file beside it, then a
-    rename, so an interrupted run leaves the old file or the new, whole."""
+    rename, so an interrupted run leaves the old file or the new, whole.
+
+    In place for the user: a symlinked project file stays a link (the file
+    it points to is replaced), and keeps its permissions; the text is
+    written as given (its line endings), after a BOM if it had one."""
     import os
+    import stat
     import tempfile
+    path = path.resolve()               # through a symlink, to the file itself
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         try:

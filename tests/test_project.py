@@ -191,3 +191,22 @@ def test_cast_quotes_a_sentence_about_the_person_and_proposes_only_scene_setting
     assert '# in the text: "He was tall and thin, with a ginger beard and a wet coat."' in out
     places = [p["name"] for p in proposals.get("locations") or []]
     assert "Office" in places and not {"Chile", "Castle"} & set(places), places
+
+
+def test_cast_edits_the_project_file_in_place(tmp_path):
+    """A symlinked file stays a link, and mode, CRLF and BOM are kept (#18)."""
+    import os
+    import stat
+    real = tmp_path / "shared" / "novel2board.yaml"
+    real.parent.mkdir()
+    real.write_bytes(b"\xef\xbb\xbf" + USER_FILE.replace("\n", "\r\n").encode("utf-8"))
+    os.chmod(real, 0o664)
+    link = tmp_path / "novel2board.yaml"
+    link.symlink_to(real)
+    assert add_proposals(link, [found("Jonah Vale")], []) == 1
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    data = real.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"Jonah Vale" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o664
+    assert [c.name for c in load_config(link).characters] == ["Maren Holt"]

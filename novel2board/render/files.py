@@ -57,7 +57,7 @@ def write_outputs(folder: Path, outputs: dict[str, str | bytes]) -> list[Path]:
         targets[folder / _checked_relative(rel, folder)] = content
     for path in targets:
         _refuse_protected(path, folder)
-    remove_stale_temps(folder)
+    remove_stale_temps(folder, {path.parent for path in targets})
     write_all(targets)
     return list(targets)
 
@@ -104,9 +104,12 @@ def check_writable(out: Path) -> None:
                 folder.rmdir()
 
 
-def remove_stale_temps(folder: Path) -> None:
-    """Temporary files a killed run (kill -9, power cut) could not clean up."""
-    for sub in (folder, folder / "prompts"):
+def remove_stale_temps(folder: Path, more: set[Path] | frozenset = frozenset()) -> None:
+    """Temporary files a killed run (kill -9, power cut) could not clean up,
+    in `folder`, its prompts/ and comfyui/, and the folders in `more` (every
+    folder a run writes into: they are named with the pid that made them,
+    so a file of a run still going is left alone)."""
+    for sub in sorted({folder, folder / "prompts", folder / "comfyui", *more}):
         if not sub.is_dir():
             continue
         for entry in sub.iterdir():

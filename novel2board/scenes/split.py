@@ -169,6 +169,18 @@ class _Chapter:
         self.mention_starts = sorted(m.start for m in analysis.mentions
                                      if not self.in_quote(m.start))
 
+    def cast_since(self, first: int, index: int) -> set[str]:
+        """Everyone in paragraphs first..index-1.  Asked for each paragraph
+        of a scene in turn: kept and grown, not rebuilt from the scene's
+        start each time (quadratic in a scene of thousands of paragraphs)."""
+        start, upto, seen = getattr(self, "_cast_seen", (None, 0, set()))
+        if start != first or upto > index:
+            start, upto, seen = first, first, set()
+        for cast in self.cast_by_para[upto:index]:
+            seen.update(cast)
+        self._cast_seen = (first, index, seen)
+        return set(seen)
+
     def in_quote(self, pos: int) -> bool:
         i = bisect_right(self.quote_starts, pos) - 1
         return i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]
@@ -347,7 +359,7 @@ def _cast_changes(ctx: _Chapter, cues: SceneCues, first: int, index: int) -> boo
     para = ctx.chapter.paragraphs[index]
     if _PRONOUN_START.match(para.text) or ctx.opens_with_dialogue(para):
         return False                # "He was also told...", a line of talk: still here
-    before = {c for cast in ctx.cast_by_para[first:index] for c in cast}
+    before = ctx.cast_since(first, index)
     after_paras = ctx.cast_by_para[index:index + cues.cast_window]
     after = {c for cast in after_paras for c in cast}
     mentions = sum(len(cast) for cast in after_paras)

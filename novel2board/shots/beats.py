@@ -432,7 +432,7 @@ def _character_tokens(para, doc, analysis: Analysis, quotes,
                       body_parts: frozenset[str] = frozenset()) -> dict[int, str]:
     """Token index -> character id, for mentions outside quotation marks
     (but not a name that only owns something: see `_owns_a_thing`)."""
-    starts = [m.start for m in analysis.mentions]
+    starts = _mention_starts(analysis.mentions)
     lo, hi = bisect_right(starts, para.start - 1), bisect_right(starts, para.end - 1)
     # Words in quotation marks are said, and *emphasised* words that speak
     # as "I" or "you" ("*Mum says you haven't rung.*") are a message or a
@@ -459,6 +459,17 @@ def _character_tokens(para, doc, analysis: Analysis, quotes,
             for tok in span:
                 who[tok.i] = character
     return who
+
+
+_STARTS: list = [None, []]     # the mentions last asked about, and their starts
+
+
+def _mention_starts(mentions) -> list[int]:
+    """The start of each mention, for a chapter's mentions: made once per
+    chapter, not once per paragraph (quadratic in a long chapter)."""
+    if _STARTS[0] is not mentions:
+        _STARTS[:] = [mentions, [m.start for m in mentions]]
+    return _STARTS[1]
 
 
 def _first_or_second_person(tok) -> bool:
