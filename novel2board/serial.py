@@ -67,39 +67,66 @@ def to_data(value):
 
 def from_data(hint, data):
     """`data` (from `to_data`) rebuilt as a value of type `hint`."""
+    return _decoder(hint)(data)
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(hint):
+    """A function that rebuilds data as `hint`, worked out once per type:
+    a novel's cache holds hundreds of thousands of values."""
     origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint):
-        return _dataclass(hint, data)
+        return _dataclass_decoder(hint)
     if origin is tuple:
-        return _tuple(typing.get_args(hint), data)
+        return _tuple_decoder(typing.get_args(hint))
     if origin is dict:
-        _, value_hint = typing.get_args(hint)
-        if not isinstance(data, dict):
-            raise DecodeError(f"expected a mapping, got {type(data).__name__}")
-        return {str(k): from_data(value_hint, v) for k, v in data.items()}
+        value = _decoder(typing.get_args(hint)[1])
+
+        def mapping(data):
+            if not isinstance(data, dict):
+                raise DecodeError(f"expected a mapping, got {type(data).__name__}")
+            return {str(k): value(v) for k, v in data.items()}
+        return mapping
     if origin in (typing.Union, types.UnionType):
-        return _union(typing.get_args(hint), data)
+        return _union_decoder(typing.get_args(hint))
     if origin is typing.Literal:
-        if data not in typing.get_args(hint):
-            raise DecodeError(f"{data!r} is not one of {typing.get_args(hint)}")
-        return data
-    return _scalar(hint, data)
+        allowed = typing.get_args(hint)
+
+        def literal(data):
+            if data not in allowed:
+                raise DecodeError(f"{data!r} is not one of {allowed}")
+            return data
+        return literal
+    if hint in (str, int, bool):
+        def plain(data, hint=hint):
+            if type(data) is not hint:
+                raise DecodeError(f"expected {hint.__name__}, got {type(data).__name__}")
+            return data
+        return plain
+    return functools.partial(_scalar, hint)
 
 
-def _dataclass(cls, data):
-    if not isinstance(data, dict):
-        raise DecodeError(f"expected a {cls.__name__}, got {type(data).__name__}")
+def _dataclass_decoder(cls):
     hints = _hints(cls)
-    values = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            values[f.name] = from_data(hints[f.name], data[f.name])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise DecodeError(f"{cls.__name__} lacks '{f.name}'")
-    unknown = set(data) - set(values)
-    if unknown:
-        raise DecodeError(f"{cls.__name__} has no field {sorted(unknown)[0]!r}")
-    return cls(**values)
+    fields = [(f.name, _decoder(hints[f.name]),
+               f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+              for f in dataclasses.fields(cls)]
+    names = {name for name, _, _ in fields}
+
+    def decode(data):
+        if not isinstance(data, dict):
+            raise DecodeError(f"expected a {cls.__name__}, got {type(data).__name__}")
+        values = {}
+        for name, field_decoder, required in fields:
+            if name in data:
+                values[name] = field_decoder(data[name])
+            elif required:
+                raise DecodeError(f"{cls.__name__} lacks '{name}'")
+        if len(values) != len(data):
+            unknown = sorted(set(data) - names)
+            raise DecodeError(f"{cls.__name__} has no field {unknown[0]!r}")
+        return cls(**values)
+    return decode
 
 
 @functools.lru_cache(maxsize=None)
@@ -108,25 +135,46 @@ def _hints(cls) -> dict:
     return typing.get_type_hints(cls, vars(module))
 
 
-def _tuple(args, data):
-    if not isinstance(data, list):
-        raise DecodeError(f"expected a list, got {type(data).__name__}")
+def _tuple_decoder(args):
     if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(from_data(args[0], v) for v in data)
-    if len(args) != len(data):
-        raise DecodeError(f"expected {len(args)} items, got {len(data)}")
-    return tuple(from_data(a, v) for a, v in zip(args, data))
+        item = _decoder(args[0])
+        if args[0] is str:
+            def strings(data):
+                if not isinstance(data, list) or not all(type(v) is str for v in data):
+                    raise DecodeError("expected a list of text")
+                return tuple(data)
+            return strings
+
+        def items(data):
+            if not isinstance(data, list):
+                raise DecodeError(f"expected a list, got {type(data).__name__}")
+            return tuple(item(v) for v in data)
+        return items
+    each = [_decoder(a) for a in args]
+
+    def fixed(data):
+        if not isinstance(data, list):
+            raise DecodeError(f"expected a list, got {type(data).__name__}")
+        if len(each) != len(data):
+            raise DecodeError(f"expected {len(each)} items, got {len(data)}")
+        return tuple(decode(v) for decode, v in zip(each, data))
+    return fixed
 
 
-def _union(args, data):
-    if data is None and type(None) in args:
-        return None
-    for arg in (a for a in args if a is not type(None)):
-        try:
-            return from_data(arg, data)
-        except DecodeError:
-            continue
-    raise DecodeError(f"{type(data).__name__} fits none of {args}")
+def _union_decoder(args):
+    nullable = type(None) in args
+    members = [_decoder(a) for a in args if a is not type(None)]
+
+    def union(data):
+        if data is None and nullable:
+            return None
+        for member in members:
+            try:
+                return member(data)
+            except DecodeError:
+                continue
+        raise DecodeError(f"{type(data).__name__} fits none of {args}")
+    return union
 
 
 def _scalar(hint, data):
